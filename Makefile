@@ -1,0 +1,46 @@
+# loopwatch — build, test, demo.
+# `make test` and `make demo` install librdkafka-dev and kcat with apt when they are missing.
+
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+CONFIG       ?= debug
+SWIFT_FLAGS  ?=
+BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
+
+.PHONY: all deps build release test demo bench install clean
+
+all: build
+
+## deps: install the system packages loopwatch builds and tests against (Debian / Ubuntu).
+deps:
+	@missing=""; \
+	pkg-config --exists rdkafka 2>/dev/null && test -f /usr/include/librdkafka/rdkafka_mock.h || missing="$$missing librdkafka-dev"; \
+	command -v kcat >/dev/null 2>&1 || missing="$$missing kcat"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(SWIFT_FLAGS)
+
+## test: the whole test suite (unit, scenario, Kafka mock-cluster tests).
+test: deps
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+
+## demo: the main job end to end on the embedded broker, in about a minute.
+demo: deps
+	$(SWIFT) build $(SWIFT_FLAGS) --product loopwatch
+	"$$($(SWIFT) build --show-bin-path)/loopwatch" demo
+
+install: release
+	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/loopwatch" "$(DESTDIR)$(PREFIX)/bin/loopwatch"
+
+clean:
+	rm -rf .build

@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "loopwatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "loopwatch", targets: ["loopwatch"]),
+        .library(name: "LoopwatchCore", targets: ["LoopwatchCore"]),
+        .library(name: "KafkaClient", targets: ["KafkaClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        // librdkafka (Debian librdkafka-dev 2.0.2) as a system library.
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        // What Swift cannot call directly (variadic C functions).
+        .target(
+            name: "CRdKafkaShim",
+            dependencies: ["CRdKafka"]
+        ),
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "CRdKafka", "CRdKafkaShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LoopwatchCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "LoopwatchWorker",
+            dependencies: [
+                "LoopwatchCore", "KafkaClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "loopwatch",
+            dependencies: [
+                "LoopwatchCore", "LoopwatchWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: ["KafkaClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoopwatchCoreTests",
+            dependencies: [
+                "LoopwatchCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

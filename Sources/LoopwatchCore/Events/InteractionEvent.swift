@@ -1,0 +1,133 @@
+/// One brand ↔ customer interaction, decoded from an input message (SPEC §1).
+///
+/// The model keeps only what the engine uses: enums are one byte, the free-form parts (`tags`,
+/// `attributes`, `text`) stay small arrays or nil when absent.
+public struct InteractionEvent: Sendable, Equatable {
+    /// What happened (SPEC §2).
+    public enum Kind: UInt8, Sendable, CaseIterable {
+        case broadcast, response, acknowledgement, status
+
+        /// The wire name (`"acknowledgement"`).
+        public var name: String {
+            switch self {
+            case .broadcast: "broadcast"
+            case .response: "response"
+            case .acknowledgement: "acknowledgement"
+            case .status: "status"
+            }
+        }
+    }
+
+    /// Who wrote it.
+    public enum Role: UInt8, Sendable, CaseIterable {
+        case brand, customer
+
+        /// The wire name.
+        public var name: String { self == .brand ? "brand" : "customer" }
+    }
+
+    /// Conversation priority.
+    public enum Priority: UInt8, Sendable, CaseIterable, Comparable {
+        case low, normal, high, urgent
+
+        /// The wire name (`"urgent"`).
+        public var name: String {
+            switch self {
+            case .low: "low"
+            case .normal: "normal"
+            case .high: "high"
+            case .urgent: "urgent"
+            }
+        }
+
+        /// Parses a wire name.
+        public init?(name: String) {
+            switch name {
+            case "low": self = .low
+            case "normal": self = .normal
+            case "high": self = .high
+            case "urgent": self = .urgent
+            default: return nil
+            }
+        }
+
+        public static func < (lhs: Priority, rhs: Priority) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// Agent-side status carried by `kind: status` events.
+    public enum AgentStatus: UInt8, Sendable, CaseIterable {
+        case waitingOnCustomer, waitingOnThirdParty, open, closed
+
+        /// The wire name (`"waiting_on_customer"`).
+        public var name: String {
+            switch self {
+            case .waitingOnCustomer: "waiting_on_customer"
+            case .waitingOnThirdParty: "waiting_on_third_party"
+            case .open: "open"
+            case .closed: "closed"
+            }
+        }
+    }
+
+    /// One free attribute (`customer_tier: gold`).
+    public struct Attribute: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public init(key: String, value: String) { self.key = key; self.value = value }
+    }
+
+    /// Unique event id; redelivered duplicates carry the same id.
+    public var id: String
+    /// The conversation (thread, DM, review) this event belongs to.
+    public var conversationID: String
+    /// What happened.
+    public var kind: Kind
+    /// When it happened on the platform.
+    public var occurredAt: Timestamp
+    /// `twitter`, `email`, …; `"unknown"` when absent.
+    public var channel: String
+    /// The author's platform id, when given.
+    public var authorID: String?
+    /// The author's role; defaults from `kind` (response → customer, everything else → brand).
+    public var role: Role
+    /// Bot, auto-reply or campaign.
+    public var automated: Bool
+    /// Priority; `normal` when absent.
+    public var priority: Priority
+    /// Free tags.
+    public var tags: [String]
+    /// Free attributes for policy matching, in message order.
+    public var attributes: [Attribute]
+    /// Message text, when given.
+    public var text: String?
+    /// The agent status, for `kind: status` events.
+    public var status: AgentStatus?
+
+    /// Creates an event; defaults follow SPEC §1.
+    public init(
+        id: String, conversationID: String, kind: Kind, occurredAt: Timestamp,
+        channel: String = "unknown", authorID: String? = nil, role: Role? = nil, automated: Bool = false,
+        priority: Priority = .normal, tags: [String] = [], attributes: [Attribute] = [],
+        text: String? = nil, status: AgentStatus? = nil
+    ) {
+        self.id = id
+        self.conversationID = conversationID
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.channel = channel
+        self.authorID = authorID
+        self.role = role ?? (kind == .response ? .customer : .brand)
+        self.automated = automated
+        self.priority = priority
+        self.tags = tags
+        self.attributes = attributes
+        self.text = text
+        self.status = status
+    }
+
+    /// The value of attribute `key`, if present.
+    public func attribute(_ key: String) -> String? {
+        for a in attributes where a.key == key { return a.value }
+        return nil
+    }
+}

@@ -8,7 +8,7 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "loopwatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "loopwatch", targets: ["loopwatch"]),
         .library(name: "LoopwatchCore", targets: ["LoopwatchCore"]),

@@ -1,0 +1,145 @@
+/// One concern cycle derived from a conversation's history: from the oldest unanswered customer
+/// message until the acknowledgement (or close) that answers it.
+struct Concern: Equatable {
+    /// `occurred_at` of the oldest unanswered customer message.
+    var since: Int64
+    var metric: SLAMetric
+    /// Policy of the latest customer message in the cycle (match is re-evaluated on each one).
+    var policy: UInt16
+    /// History range of the cycle: `start` is its first message, `end` the answering entry or
+    /// `history.count` while open.
+    var start: Int
+    var end: Int
+    /// `occurred_at` of the answering acknowledgement or close; nil while open.
+    var endAt: Int64?
+    /// Whether it ended by `closed` (no `resolved` alert then).
+    var closed: Bool
+}
+
+/// Derives concern cycles and SLA-clock instants from a conversation's sorted history.
+enum ConcernTimeline {
+    static let noPolicy: UInt16 = .max
+
+    /// Walks the history in `occurred_at` order and returns every concern cycle in it.
+    static func concerns(of state: ConversationState, policies: PolicySet, into out: inout [Concern]) {
+        out.removeAll(keepingCapacity: true)
+        let history = state.history
+        var answeredBefore = !state.flags.isDisjoint(with: [.acknowledged, .closed])
+        var open: Concern? = nil
+        for i in history.indices {
+            let e = history[i]
+            switch e.kind {
+            case .message:
+                if open == nil {
+                    open = Concern(
+                        since: e.at, metric: answeredBefore ? .nextResponse : .firstResponse,
+                        policy: e.policy, start: i, end: history.count, endAt: nil, closed: false)
+                } else {
+                    open!.policy = e.policy
+                }
+            case .ack, .automatedAck:
+                if var c = open {
+                    let counts: Bool
+                    if e.kind == .ack {
+                        counts = true
+                    } else {
+                        let p = Int(c.policy)
+                        counts = p < policies.policies.count && policies.policies[p].countAutomatedReplies
+                    }
+                    if counts {
+                        c.end = i
+                        c.endAt = e.at
+                        out.append(c)
+                        open = nil
+                        answeredBefore = true
+                    }
+                } else if e.kind == .ack {
+                    answeredBefore = true
+                }
+            case .close:
+                if var c = open {
+                    c.end = i
+                    c.endAt = e.at
+                    c.closed = true
+                    out.append(c)
+                    open = nil
+                }
+                answeredBefore = true
+            case .pause, .resume:
+                break
+            }
+        }
+        if let c = open { out.append(c) }
+    }
+
+    /// The instant at which the concern's SLA clock reaches `elapsed` business time, following
+    /// pauses and resumes inside the cycle; nil when the clock is paused before reaching it.
+    /// The instant may lie past the cycle's end (the caller compares).
+    static func instant(
+        of concern: Concern, reaching elapsed: TimeSpan, history: [ConversationState.Entry], policy: Policy
+    ) -> Int64? {
+        var acc = TimeSpan.zero
+        var runStart = Timestamp(millis: concern.since)
+        var running = true
+        var i = concern.start + 1
+        while i < concern.end {
+            let e = history[i]
+            switch e.kind {
+            case .pause where running:
+                let segment = policy.businessTime(from: runStart, to: Timestamp(millis: e.at))
+                if acc + segment >= elapsed {
+                    return policy.add(elapsed - acc, to: runStart).millis
+                }
+                acc = acc + segment
+                running = false
+            case .resume where !running, .message where !running:
+                runStart = Timestamp(millis: e.at)
+                running = true
+            default:
+                break
+            }
+            i += 1
+        }
+        guard running else { return nil }
+        return policy.add(elapsed - acc, to: runStart).millis
+    }
+
+    /// Business time on the concern's SLA clock at instant `t` (pauses excluded).
+    static func elapsed(
+        of concern: Concern, at t: Int64, history: [ConversationState.Entry], policy: Policy
+    ) -> TimeSpan {
+        var acc = TimeSpan.zero
+        var runStart = concern.since
+        var running = true
+        var i = concern.start + 1
+        while i < concern.end, history[i].at <= t {
+            let e = history[i]
+            switch e.kind {
+            case .pause where running:
+                acc = acc + policy.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: e.at))
+                running = false
+            case .resume where !running, .message where !running:
+                runStart = e.at
+                running = true
+            default:
+                break
+            }
+            i += 1
+        }
+        if running {
+            acc = acc + policy.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: t))
+        }
+        return acc
+    }
+
+    /// Customer messages of the cycle written at or before `t`.
+    static func messageCount(of concern: Concern, through t: Int64, history: [ConversationState.Entry]) -> Int {
+        var n = 0
+        var i = concern.start
+        while i < concern.end, history[i].at <= t {
+            if history[i].kind == .message { n += 1 }
+            i += 1
+        }
+        return n
+    }
+}

@@ -1,0 +1,190 @@
+extension SLAEngine {
+    /// One planned alert of a concern: which, at what business time on its clock.
+    struct PlannedAlert {
+        var kind: Alert.Kind
+        var level: Int
+        var elapsed: TimeSpan
+        var severity: String
+        var bit: UInt16
+    }
+
+    /// Re-derives a conversation's concerns at the current watermark: emits what is due, folds
+    /// what can no longer change, forgets it past its TTL, and re-arms its one deadline.
+    mutating func evaluate(_ slot: Int32) {
+        let s = Int(slot)
+        guard slots[s].live else { return }
+        var st = slots[s].state
+        let w = watermark.millis
+        var concerns = scratch
+        scratch = []
+        defer { scratch = concerns }
+        ConcernTimeline.concerns(of: st, policies: policies, into: &concerns)
+
+        var changed = false
+        var nextDue = Int64.max
+        var firstRemainingSince: Int64? = nil
+        var finalizedAckEnds: [Int] = []
+
+        for c in concerns {
+            var mask: UInt16 = 0
+            let upper = c.endAt ?? Int64.max
+            for m in st.marks where m.since >= c.since && m.since <= upper { mask |= m.mask }
+            let p = Int(c.policy)
+            var pendingBeforeEnd = false
+            if p < policies.policies.count, let target = policies.policies[p].target(for: c.metric) {
+                let policy = policies.policies[p]
+                let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, policy: policy)
+                for item in plan(policy: policy, target: target) where mask & item.bit == 0 {
+                    let due: Int64?
+                    if item.kind == .breached { due = deadline } else {
+                        due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, policy: policy)
+                    }
+                    guard let due else { continue }  // clock paused before it
+                    if due > upper { continue }  // answered before it was due
+                    if due <= w {
+                        pendingAlerts.append(
+                            makeAlert(
+                                item, concern: c, due: due, deadline: deadline, target: target, policy: policy,
+                                state: st, id: slots[s].id))
+                        mask |= item.bit
+                        setMark(&st, since: c.since, bit: item.bit)
+                        changed = true
+                    } else {
+                        pendingBeforeEnd = true
+                        nextDue = min(nextDue, due)
+                    }
+                }
+                if let end = c.endAt, end <= w, !pendingBeforeEnd, !c.closed, mask != 0,
+                    mask & ConversationState.Mark.resolvedBit == 0
+                {
+                    pendingAlerts.append(
+                        makeResolved(
+                            concern: c, end: end, deadline: deadline, target: target, policy: policy, state: st,
+                            id: slots[s].id))
+                    setMark(&st, since: c.since, bit: ConversationState.Mark.resolvedBit)
+                    changed = true
+                }
+            }
+            if let end = c.endAt, end <= w, !pendingBeforeEnd {
+                if firstRemainingSince == nil, !c.closed { finalizedAckEnds.append(c.end) }
+            } else if firstRemainingSince == nil {
+                firstRemainingSince = c.since
+                if let end = c.endAt { nextDue = min(nextDue, end) }
+            }
+        }
+
+        // Fold what can no longer change an outcome.
+        let cut = min(w, (firstRemainingSince ?? Int64.max) &- 1)
+        var removed = 0
+        while removed < st.history.count, st.history[removed].at <= cut {
+            let e = st.history[removed]
+            switch e.kind {
+            case .ack:
+                st.flags.insert(.acknowledged)
+                st.answeredThrough = max(st.answeredThrough, e.at)
+            case .automatedAck where finalizedAckEnds.contains(removed):
+                st.flags.insert(.acknowledged)
+                st.answeredThrough = max(st.answeredThrough, e.at)
+            case .close:
+                st.flags.insert(.closed)
+                st.answeredThrough = max(st.answeredThrough, e.at)
+            default:
+                break
+            }
+            removed += 1
+        }
+        if removed > 0 {
+            st.history.removeFirst(removed)
+            changed = true
+        }
+        let marksBefore = st.marks.count
+        st.marks.removeAll { $0.since <= cut }
+        if st.marks.count != marksBefore { changed = true }
+        if let first = st.history.first, first.at < (firstRemainingSince ?? Int64.max) {
+            nextDue = min(nextDue, first.at)
+        }
+
+        let open = concerns.contains { $0.endAt == nil }
+        if open != slots[s].hasOpenConcern {
+            openConcerns += open ? 1 : -1
+            slots[s].hasOpenConcern = open
+        }
+        slots[s].state = st
+        if changed { markDirty(slot) }
+
+        let expiry = st.lastEventAt &+ settings.stateTTL.millis
+        if expiry <= w {
+            forget(slot, tombstone: true)
+            return
+        }
+        nextDue = min(nextDue, expiry)
+        if scheduler.due(of: slot) != nextDue { scheduler.schedule(slot, at: nextDue) }
+    }
+
+    /// The alerts a policy plans for one concern, in clock order.
+    func plan(policy: Policy, target: TimeSpan) -> [PlannedAlert] {
+        var out: [PlannedAlert] = []
+        out.reserveCapacity(2 + policy.escalations.count)
+        if let warn = policy.warnBefore, warn < target {
+            out.append(
+                PlannedAlert(kind: .warning, level: 0, elapsed: target - warn, severity: "warning",
+                    bit: ConversationState.Mark.warningBit))
+        }
+        out.append(
+            PlannedAlert(kind: .breached, level: 0, elapsed: target, severity: policy.severity,
+                bit: ConversationState.Mark.breachedBit))
+        for (i, e) in policy.escalations.prefix(ConversationState.Mark.maxEscalationLevels).enumerated() {
+            out.append(
+                PlannedAlert(kind: .escalated, level: i + 1, elapsed: target + e.after, severity: e.severity,
+                    bit: ConversationState.Mark.escalationBit(level: i + 1)))
+        }
+        return out
+    }
+
+    func setMark(_ st: inout ConversationState, since: Int64, bit: UInt16) {
+        if let i = st.marks.firstIndex(where: { $0.since == since }) {
+            st.marks[i].mask |= bit
+        } else {
+            st.marks.append(.init(since: since, mask: bit))
+        }
+    }
+
+    func isLate(_ due: Int64) -> Bool {
+        guard let limit = settings.lateAfter, let now = wallClock else { return false }
+        return now.millis &- (due &+ settings.allowedLateness.millis) > limit.millis
+    }
+
+    func makeAlert(
+        _ item: PlannedAlert, concern c: Concern, due: Int64, deadline: Int64?, target: TimeSpan, policy: Policy,
+        state st: ConversationState, id: String
+    ) -> Alert {
+        Alert(
+            id: Alert.makeID(
+                conversationID: id, concernSince: Timestamp(millis: c.since), metric: c.metric, kind: item.kind,
+                level: item.level),
+            kind: item.kind, conversationID: id, metric: c.metric, policyName: policy.name,
+            policyVersion: policy.version, level: item.level, severity: item.severity, channel: st.channel,
+            priority: st.priority, concernSince: Timestamp(millis: c.since), deadline: deadline.map(Timestamp.init),
+            time: Timestamp(millis: due), targetSeconds: target.wholeSeconds, elapsedSeconds: item.elapsed.wholeSeconds,
+            unansweredCount: ConcernTimeline.messageCount(of: c, through: due, history: st.history),
+            lastCustomerText: st.lastCustomerText, detectedLate: isLate(due))
+    }
+
+    func makeResolved(
+        concern c: Concern, end: Int64, deadline: Int64?, target: TimeSpan, policy: Policy,
+        state st: ConversationState, id: String
+    ) -> Alert {
+        Alert(
+            id: Alert.makeID(
+                conversationID: id, concernSince: Timestamp(millis: c.since), metric: c.metric, kind: .resolved,
+                level: 0),
+            kind: .resolved, conversationID: id, metric: c.metric, policyName: policy.name,
+            policyVersion: policy.version, level: 0, severity: "info", channel: st.channel, priority: st.priority,
+            concernSince: Timestamp(millis: c.since), deadline: deadline.map(Timestamp.init),
+            time: Timestamp(millis: end), targetSeconds: target.wholeSeconds,
+            elapsedSeconds: ConcernTimeline.elapsed(of: c, at: end, history: st.history, policy: policy).wholeSeconds,
+            unansweredCount: ConcernTimeline.messageCount(of: c, through: end, history: st.history),
+            lastCustomerText: st.lastCustomerText, detectedLate: isLate(end), resolvedAt: Timestamp(millis: end),
+            withinTarget: deadline.map { end < $0 } ?? true)
+    }
+}

@@ -1,0 +1,318 @@
+/// The SLA engine for one set of conversations (one input partition in the daemon, everything in
+/// `replay`): applies events, keeps per-conversation state, fires deadlines as its clock advances,
+/// and hands out alerts and changed state.
+///
+/// The clock is a *watermark* supplied by the caller: `replay` uses event time (latest
+/// `occurred_at` − `allowed_lateness`), the daemon the wall clock. An alert due at `d` fires once
+/// the watermark reaches `d` and no acknowledgement at or before `d` is known; an acknowledgement
+/// that arrives later but happened before `d` turns into `resolved` with `within_target: true`.
+/// Outcomes depend on `occurred_at` only: the same events in any order within the lateness window
+/// give the same alerts.
+public struct SLAEngine: Sendable {
+    /// Tunables (SPEC §7 `processing`).
+    public struct Settings: Sendable {
+        /// How long past a deadline the caller waits for late acknowledgements (informational
+        /// here: the caller subtracts it when computing the watermark).
+        public var allowedLateness: TimeSpan
+        /// Conversations with no event for this long (by the watermark) are forgotten.
+        public var stateTTL: TimeSpan
+        /// An alert is `detected_late` when emitted more than this past `due + allowedLateness`
+        /// by the wall clock; nil (replay) never marks alerts late.
+        public var lateAfter: TimeSpan?
+        /// `last_customer_text` is cut to this many UTF-8 bytes.
+        public var textLimit: Int
+
+        public init(
+            allowedLateness: TimeSpan = .seconds(30), stateTTL: TimeSpan = .days(30),
+            lateAfter: TimeSpan? = nil, textLimit: Int = 48
+        ) {
+            self.allowedLateness = allowedLateness
+            self.stateTTL = stateTTL
+            self.lateAfter = lateAfter
+            self.textLimit = textLimit
+        }
+    }
+
+    /// What applying one event did.
+    public enum ApplyResult: UInt8, Sendable, CaseIterable {
+        /// The event changed the conversation.
+        case applied
+        /// Same event id seen before: nothing changed.
+        case duplicate
+        /// A customer response matched the policy's `ignore` rules.
+        case ignored
+        /// A customer response no policy matches: no concern is tracked.
+        case unmatched
+        /// Older than facts already settled (an acknowledgement or close folded out of the
+        /// history, so it arrived later than `allowed_lateness`): a customer response there was
+        /// already answered, and an acknowledgement or status there changes nothing.
+        case stale
+
+        /// Metric label.
+        public var name: String {
+            switch self {
+            case .applied: "applied"
+            case .duplicate: "duplicate"
+            case .ignored: "ignored"
+            case .unmatched: "unmatched"
+            case .stale: "stale"
+            }
+        }
+    }
+
+    /// What a policy reload did to the conversations.
+    public struct ReloadReport: Sendable, Equatable {
+        /// Open concerns re-evaluated under the new policies.
+        public var openConcerns = 0
+        /// Concerns whose policy (name) disappeared and were re-matched by channel and priority.
+        public var rematched = 0
+        /// Concerns that no new policy matches any more (no alerts for them).
+        public var unmatched = 0
+        public init() {}
+    }
+
+    struct Slot {
+        var id: String
+        var state: ConversationState
+        var live: Bool
+        var dirty: Bool
+        var hasOpenConcern: Bool
+    }
+
+    public private(set) var policies: PolicySet
+    public var settings: Settings
+    /// The wall clock, for `detected_late`; nil (replay) means never late.
+    public var wallClock: Timestamp?
+    /// Everything due at or before this instant has fired.
+    public private(set) var watermark: Timestamp
+
+    var slots: [Slot] = []
+    var freeSlots: [Int32] = []
+    var index: [String: Int32] = [:]
+    var scheduler = DeadlineScheduler()
+    var dirtySlots: [Int32] = []
+    var tombstones: [String] = []
+    var pendingAlerts: [Alert] = []
+    var scratch: [Concern] = []
+    public internal(set) var openConcerns = 0
+
+    /// Creates an empty engine.
+    public init(policies: PolicySet, settings: Settings = .init(), watermark: Timestamp = .distantPast) {
+        self.policies = policies
+        self.settings = settings
+        self.watermark = watermark
+    }
+
+    /// Conversations held.
+    public var conversationCount: Int { index.count }
+
+    /// Pending deadlines (one per conversation at most).
+    public var pendingDeadlines: Int { scheduler.count }
+
+    /// The state of a conversation, if held.
+    public func state(of conversationID: String) -> ConversationState? {
+        index[conversationID].map { slots[Int($0)].state }
+    }
+
+    // MARK: Events
+
+    /// Applies one event, then fires whatever became due for its conversation.
+    @discardableResult
+    public mutating func apply(_ event: InteractionEvent) -> ApplyResult {
+        let slot = slotFor(event.conversationID)
+        var st = slots[Int(slot)].state
+        let at = event.occurredAt.millis
+        var changed = false
+        if at > st.lastEventAt { st.lastEventAt = at; changed = true }
+        if event.channel != "unknown", event.channel != st.channel { st.channel = event.channel; changed = true }
+        let idHash = StableHash.of(event.id)
+        var result = ApplyResult.applied
+        switch event.kind {
+        case .broadcast:
+            break
+        case .response:
+            let channel = event.channel == "unknown" ? st.channel : event.channel
+            if let p = policies.firstMatch(
+                channel: channel, priority: event.priority, tags: event.tags, attributes: event.attributes)
+            {
+                if policies.policies[p].ignore.ignores(text: event.text) {
+                    result = .ignored
+                } else if at <= st.answeredThrough {
+                    result = .stale
+                } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
+                    changed = true
+                    if at >= st.lastCustomerTextAt {
+                        st.priority = event.priority
+                        st.lastCustomerTextAt = at
+                        st.lastCustomerText = event.text.map { truncate($0, maxBytes: settings.textLimit) }
+                    }
+                } else {
+                    result = .duplicate
+                }
+            } else {
+                result = .unmatched
+            }
+        case .acknowledgement where at <= st.answeredThrough, .status where at <= st.answeredThrough:
+            result = .stale
+        case .acknowledgement:
+            let kind: ConversationState.Entry.Kind = event.automated ? .automatedAck : .ack
+            if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) { changed = true } else { result = .duplicate }
+        case .status:
+            let kind: ConversationState.Entry.Kind
+            switch event.status ?? .open {
+            case .waitingOnCustomer, .waitingOnThirdParty: kind = .pause
+            case .open: kind = .resume
+            case .closed: kind = .close
+            }
+            if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) { changed = true } else { result = .duplicate }
+        }
+        slots[Int(slot)].state = st
+        if changed { markDirty(slot) }
+        evaluate(slot)
+        return result
+    }
+
+    // MARK: Clock
+
+    /// Moves the watermark forward (never back) and fires every deadline at or before it.
+    public mutating func advance(to newWatermark: Timestamp) {
+        if newWatermark > watermark { watermark = newWatermark }
+        while let (slot, _) = scheduler.popDue(atOrBefore: watermark.millis) {
+            evaluate(slot)
+        }
+    }
+
+    /// The earliest pending deadline (for a caller that sleeps until then).
+    public var nextDeadline: Timestamp? { scheduler.nextDue.map { Timestamp(millis: $0) } }
+
+    // MARK: Output
+
+    /// Alerts emitted since the last call, in emission order.
+    public mutating func drainAlerts() -> [Alert] {
+        defer { pendingAlerts.removeAll(keepingCapacity: true) }
+        return pendingAlerts
+    }
+
+    /// Whether alerts are waiting to be drained.
+    public var hasPendingAlerts: Bool { !pendingAlerts.isEmpty }
+
+    /// Conversations changed since the last call: the latest encoded state of each, or nil for a
+    /// forgotten one (a tombstone).
+    public mutating func drainChanges(_ body: (_ conversationID: String, _ state: [UInt8]?) -> Void) {
+        for slot in dirtySlots {
+            let s = slots[Int(slot)]
+            guard s.dirty else { continue }
+            slots[Int(slot)].dirty = false
+            if s.live { body(s.id, s.state.encoded()) }
+        }
+        dirtySlots.removeAll(keepingCapacity: true)
+        for id in tombstones where index[id] == nil { body(id, nil) }
+        tombstones.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Restore and reload
+
+    /// Loads one conversation from the changelog (nil value: a tombstone, forget it). Deadlines
+    /// are rebuilt on the next `advance`.
+    public mutating func restore(conversationID: String, state: ConversationState?) {
+        guard let state else {
+            if let slot = index[conversationID] { forget(slot, tombstone: false) }
+            return
+        }
+        let slot = slotFor(conversationID)
+        let wasOpen = slots[Int(slot)].hasOpenConcern
+        slots[Int(slot)].state = state
+        let open = state.history.contains { $0.kind == .message }
+        slots[Int(slot)].hasOpenConcern = open
+        openConcerns += (open ? 1 : 0) - (wasOpen ? 1 : 0)
+        scheduler.schedule(slot, at: Int64.min)
+    }
+
+    /// Swaps in new policies and re-evaluates every conversation: open concerns keep the time
+    /// already on their clock and get deadlines from the new policy (matched by policy name; a
+    /// policy that disappeared is replaced by re-matching on channel and priority).
+    public mutating func reload(policies new: PolicySet) -> ReloadReport {
+        var report = ReloadReport()
+        var map = [UInt16](repeating: ConcernTimeline.noPolicy, count: policies.policies.count)
+        for (i, p) in policies.policies.enumerated() {
+            if let j = new.index(named: p.name) { map[i] = UInt16(j) }
+        }
+        let old = policies
+        policies = new
+        for i in slots.indices where slots[i].live {
+            var st = slots[i].state
+            guard !st.history.isEmpty else { continue }
+            if slots[i].hasOpenConcern { report.openConcerns += 1 }
+            var touched = false
+            for h in st.history.indices where st.history[h].kind == .message {
+                let e = st.history[h]
+                let oldIndex = Int(e.policy)
+                var target = oldIndex < map.count ? map[oldIndex] : ConcernTimeline.noPolicy
+                if target == ConcernTimeline.noPolicy {
+                    if let m = new.firstMatch(channel: st.channel, priority: st.priority, tags: [], attributes: []) {
+                        target = UInt16(m)
+                        if oldIndex < old.policies.count { report.rematched += 1 }
+                    } else {
+                        report.unmatched += 1
+                    }
+                }
+                if target != e.policy {
+                    st.history[h] = e.with(policy: target)
+                    touched = true
+                }
+            }
+            slots[i].state = st
+            if touched { markDirty(Int32(i)) }
+            scheduler.schedule(Int32(i), at: Int64.min)
+        }
+        advance(to: watermark)
+        return report
+    }
+
+    // MARK: Internals
+
+    mutating func slotFor(_ id: String) -> Int32 {
+        if let s = index[id] { return s }
+        let slot: Int32
+        let fresh = Slot(id: id, state: ConversationState(), live: true, dirty: false, hasOpenConcern: false)
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[Int(free)] = fresh
+        } else {
+            slot = Int32(slots.count)
+            slots.append(fresh)
+        }
+        index[id] = slot
+        return slot
+    }
+
+    mutating func markDirty(_ slot: Int32) {
+        if !slots[Int(slot)].dirty {
+            slots[Int(slot)].dirty = true
+            dirtySlots.append(slot)
+        }
+    }
+
+    mutating func forget(_ slot: Int32, tombstone: Bool) {
+        let id = slots[Int(slot)].id
+        if slots[Int(slot)].hasOpenConcern { openConcerns -= 1 }
+        scheduler.cancel(slot)
+        index[id] = nil
+        slots[Int(slot)] = Slot(id: "", state: ConversationState(), live: false, dirty: false, hasOpenConcern: false)
+        freeSlots.append(slot)
+        if tombstone { tombstones.append(id) }
+    }
+
+    func truncate(_ text: String, maxBytes: Int) -> String {
+        if text.utf8.count <= maxBytes { return text }
+        var out = ""
+        var used = 0
+        for ch in text {
+            let n = ch.utf8.count
+            if used + n > maxBytes - 3 { break }
+            out.append(ch)
+            used += n
+        }
+        return out + "…"
+    }
+}

@@ -1,0 +1,408 @@
+/// A forward-only RFC 8259 tokenizer over a UTF-8 buffer that has already been validated as UTF-8.
+///
+/// It never builds a tree: callers walk the document with ``beginObject()``, ``nextKey()``,
+/// ``afterMember()`` (and the array counterparts), read the tokens they care about and
+/// ``skipValue(depth:)`` the rest. String tokens are spans of the buffer; ``makeString(_:)``
+/// builds a `String` directly from the span, unescaping only when the span has a backslash.
+///
+/// The buffer must stay valid and unchanged while the scanner is used.
+struct JSONScanner {
+    /// The JSON type of a value, for dispatch and for error messages.
+    enum ValueKind {
+        case string, number, object, array, bool, null
+
+        /// `"a string"`, `"an object"`, … for sentences like "expected a string, found a number".
+        var phrase: String {
+            switch self {
+            case .string: "a string"
+            case .number: "a number"
+            case .object: "an object"
+            case .array: "an array"
+            case .bool: "a boolean"
+            case .null: "null"
+            }
+        }
+    }
+
+    /// The content of a string literal (without the quotes), as a span of the buffer.
+    struct StringToken {
+        /// Offset of the first content byte.
+        var start: Int
+        /// Offset of the closing quote.
+        var end: Int
+        /// Whether the span contains escape sequences (and so needs unescaping).
+        var hasEscapes: Bool
+
+        /// Length of the raw (still escaped) content in bytes.
+        var rawCount: Int { end &- start }
+    }
+
+    /// Deepest nesting of objects and arrays accepted (the top-level value is depth 1).
+    static let maxDepth = 64
+
+    let base: UnsafeRawPointer
+    let count: Int
+    /// Offset of the next unread byte.
+    var pos: Int
+
+    init(base: UnsafeRawPointer, count: Int, pos: Int = 0) {
+        self.base = base
+        self.count = count
+        self.pos = pos
+    }
+
+    @inline(__always) func byte(_ i: Int) -> UInt8 { base.load(fromByteOffset: i, as: UInt8.self) }
+
+    /// The next byte, or nil at the end of the buffer.
+    @inline(__always) func peek() -> UInt8? { pos < count ? byte(pos) : nil }
+
+    @inline(__always) private func fail(_ problem: StaticString, at offset: Int) -> JSONSyntaxError {
+        JSONSyntaxError(offset: offset, problem: problem)
+    }
+
+    // MARK: Structure
+
+    /// Skips JSON whitespace (space, tab, line feed, carriage return).
+    @inline(__always) mutating func skipWhitespace() {
+        while pos < count {
+            switch byte(pos) {
+            case 0x20, 0x0A, 0x0D, 0x09: pos &+= 1
+            default: return
+            }
+        }
+    }
+
+    /// The type of the value starting at ``pos`` (after whitespace), without consuming it.
+    mutating func kindOfValue() throws(JSONSyntaxError) -> ValueKind {
+        guard pos < count else { throw fail("unexpected end of input, expected a value", at: pos) }
+        switch byte(pos) {
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw fail("expected a value", at: pos)
+        }
+    }
+
+    /// Consumes `{` and following whitespace; returns false (having consumed `}` too) when the
+    /// object is empty.
+    mutating func beginObject() throws(JSONSyntaxError) -> Bool {
+        guard peek() == UInt8(ascii: "{") else { throw fail("expected '{'", at: pos) }
+        pos &+= 1
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") { pos &+= 1; return false }
+        return true
+    }
+
+    /// Reads a member name and the `:` after it; leaves ``pos`` at the value.
+    mutating func nextKey() throws(JSONSyntaxError) -> StringToken {
+        guard peek() == UInt8(ascii: "\"") else {
+            throw fail(pos < count ? "expected a quoted object key" : "unexpected end of input in an object", at: pos)
+        }
+        let key = try scanString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw fail("expected ':' after an object key", at: pos) }
+        pos &+= 1
+        skipWhitespace()
+        return key
+    }
+
+    /// After a member value: consumes `,` (returns true, positioned at the next key) or `}`
+    /// (returns false).
+    mutating func afterMember() throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard pos < count else { throw fail("unexpected end of input in an object", at: pos) }
+        switch byte(pos) {
+        case UInt8(ascii: ","):
+            pos &+= 1
+            skipWhitespace()
+            return true
+        case UInt8(ascii: "}"):
+            pos &+= 1
+            return false
+        default:
+            throw fail("expected ',' or '}' after an object member", at: pos)
+        }
+    }
+
+    /// Consumes `[` and following whitespace; returns false (having consumed `]` too) when the
+    /// array is empty.
+    mutating func beginArray() throws(JSONSyntaxError) -> Bool {
+        guard peek() == UInt8(ascii: "[") else { throw fail("expected '['", at: pos) }
+        pos &+= 1
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") { pos &+= 1; return false }
+        return true
+    }
+
+    /// After an array element: consumes `,` (returns true, positioned at the next element) or
+    /// `]` (returns false).
+    mutating func afterElement() throws(JSONSyntaxError) -> Bool {
+        skipWhitespace()
+        guard pos < count else { throw fail("unexpected end of input in an array", at: pos) }
+        switch byte(pos) {
+        case UInt8(ascii: ","):
+            pos &+= 1
+            skipWhitespace()
+            return true
+        case UInt8(ascii: "]"):
+            pos &+= 1
+            return false
+        default:
+            throw fail("expected ',' or ']' after an array element", at: pos)
+        }
+    }
+
+    /// Skips one complete value of any type, validating it. `depth` is the nesting depth the
+    /// value would have if it is an object or array.
+    mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
+        switch try kindOfValue() {
+        case .string:
+            _ = try scanString()
+        case .number:
+            try scanNumber()
+        case .bool:
+            _ = try scanBool()
+        case .null:
+            try scanNull()
+        case .object:
+            guard depth <= Self.maxDepth else { throw fail("objects and arrays nested too deeply", at: pos) }
+            guard try beginObject() else { return }
+            repeat {
+                _ = try nextKey()
+                try skipValue(depth: depth &+ 1)
+            } while try afterMember()
+        case .array:
+            guard depth <= Self.maxDepth else { throw fail("objects and arrays nested too deeply", at: pos) }
+            guard try beginArray() else { return }
+            repeat {
+                try skipValue(depth: depth &+ 1)
+            } while try afterElement()
+        }
+    }
+
+    // MARK: Scalars
+
+    /// Reads `true` or `false`.
+    mutating func scanBool() throws(JSONSyntaxError) -> Bool {
+        if matchLiteral("true") { return true }
+        if matchLiteral("false") { return false }
+        throw fail("invalid literal", at: pos)
+    }
+
+    /// Reads `null`.
+    mutating func scanNull() throws(JSONSyntaxError) {
+        guard matchLiteral("null") else { throw fail("invalid literal", at: pos) }
+    }
+
+    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard count &- pos >= n else { return false }
+        let lit = literal.utf8Start
+        for k in 0..<n where byte(pos &+ k) != lit[k] { return false }
+        pos &+= n
+        return true
+    }
+
+    /// Reads a number: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    mutating func scanNumber() throws(JSONSyntaxError) {
+        var i = pos
+        @inline(__always) func isDigit(_ i: Int) -> Bool { i < count && byte(i) &- 48 <= 9 }
+        if i < count && byte(i) == UInt8(ascii: "-") { i &+= 1 }
+        guard isDigit(i) else { throw fail("invalid number: expected a digit", at: i) }
+        if byte(i) == UInt8(ascii: "0") {
+            i &+= 1
+        } else {
+            while isDigit(i) { i &+= 1 }
+        }
+        if i < count && byte(i) == UInt8(ascii: ".") {
+            i &+= 1
+            guard isDigit(i) else { throw fail("invalid number: expected a digit after '.'", at: i) }
+            while isDigit(i) { i &+= 1 }
+        }
+        if i < count && (byte(i) | 0x20) == UInt8(ascii: "e") {
+            i &+= 1
+            if i < count && (byte(i) == UInt8(ascii: "+") || byte(i) == UInt8(ascii: "-")) { i &+= 1 }
+            guard isDigit(i) else { throw fail("invalid number: expected a digit in the exponent", at: i) }
+            while isDigit(i) { i &+= 1 }
+        }
+        pos = i
+    }
+
+    // MARK: Strings
+
+    /// Whether any of the 8 bytes of `w` is `"`, `\` or a control character (< 0x20).
+    @inline(__always) private static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let slash = w ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasSlash = (slash &- ones) & ~slash
+        let hasControl = (w &- ones &* 0x20) & ~w
+        return (hasQuote | hasSlash | hasControl) & highs != 0
+    }
+
+    /// Reads a string literal starting at the opening quote at ``pos``, validating escapes
+    /// (including `\uXXXX` surrogate pairs) and rejecting raw control characters.
+    mutating func scanString() throws(JSONSyntaxError) -> StringToken {
+        let open = pos
+        let start = pos &+ 1
+        var i = start
+        var escapes = false
+        while true {
+            while i &+ 8 <= count, !Self.hasSpecialByte(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i &+= 8
+            }
+            guard i < count else { throw fail("unterminated string", at: open) }
+            let c = byte(i)
+            if c == UInt8(ascii: "\"") {
+                pos = i &+ 1
+                return StringToken(start: start, end: i, hasEscapes: escapes)
+            } else if c == UInt8(ascii: "\\") {
+                escapes = true
+                i = try scanEscape(at: i)
+            } else if c < 0x20 {
+                throw fail("control character in a string", at: i)
+            } else {
+                i &+= 1
+            }
+        }
+    }
+
+    /// Validates the escape sequence at `i` (a backslash); returns the offset after it.
+    private func scanEscape(at i: Int) throws(JSONSyntaxError) -> Int {
+        guard i &+ 1 < count else { throw fail("unterminated string", at: i) }
+        switch byte(i &+ 1) {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+             UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return i &+ 2
+        case UInt8(ascii: "u"):
+            guard let unit = hex4(at: i &+ 2) else { throw fail("invalid \\u escape", at: i) }
+            switch unit {
+            case 0xD800...0xDBFF:
+                guard i &+ 11 < count, byte(i &+ 6) == UInt8(ascii: "\\"), byte(i &+ 7) == UInt8(ascii: "u"),
+                      let low = hex4(at: i &+ 8), (0xDC00...0xDFFF).contains(low)
+                else { throw fail("unpaired UTF-16 surrogate in a \\u escape", at: i) }
+                return i &+ 12
+            case 0xDC00...0xDFFF:
+                throw fail("unpaired UTF-16 surrogate in a \\u escape", at: i)
+            default:
+                return i &+ 6
+            }
+        default:
+            throw fail("invalid escape sequence", at: i)
+        }
+    }
+
+    /// The value of four hex digits at `i`, or nil.
+    private func hex4(at i: Int) -> UInt32? {
+        guard i &+ 4 <= count else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = byte(i &+ k)
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c &- 48
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c &- 87
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c &- 55
+            default: return nil
+            }
+            v = v << 4 | UInt32(d)
+        }
+        return v
+    }
+
+    /// The raw bytes of a token (escapes not resolved).
+    @inline(__always) func rawBytes(_ t: StringToken) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + t.start, count: t.rawCount)
+    }
+
+    /// Builds the string value of a token (already validated by ``scanString()``).
+    func makeString(_ t: StringToken) -> String {
+        if !t.hasEscapes {
+            return String(unsafeUninitializedCapacity: t.rawCount) { out in
+                out.baseAddress!.initialize(from: (base + t.start).assumingMemoryBound(to: UInt8.self), count: t.rawCount)
+                return t.rawCount
+            }
+        }
+        // Unescaping never makes a string longer: `\n` → 1 byte, `\uXXXX` → ≤ 3, a pair → 4.
+        return String(unsafeUninitializedCapacity: t.rawCount) { out in unescape(t, into: out.baseAddress!) }
+    }
+
+    /// Writes the unescaped value of `t` at `out`; returns the byte count.
+    private func unescape(_ t: StringToken, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var i = t.start
+        var o = 0
+        while i < t.end {
+            let c = byte(i)
+            guard c == UInt8(ascii: "\\") else {
+                out[o] = c
+                o &+= 1
+                i &+= 1
+                continue
+            }
+            let e = byte(i &+ 1)
+            i &+= 2
+            let simple: UInt8
+            switch e {
+            case UInt8(ascii: "b"): simple = 0x08
+            case UInt8(ascii: "f"): simple = 0x0C
+            case UInt8(ascii: "n"): simple = 0x0A
+            case UInt8(ascii: "r"): simple = 0x0D
+            case UInt8(ascii: "t"): simple = 0x09
+            case UInt8(ascii: "u"):
+                var scalar = hex4(at: i) ?? 0xFFFD
+                i &+= 4
+                if (0xD800...0xDBFF).contains(scalar) {
+                    let low = hex4(at: i &+ 2) ?? 0xDC00
+                    scalar = 0x10000 &+ ((scalar &- 0xD800) << 10) &+ (low &- 0xDC00)
+                    i &+= 6
+                }
+                o &+= Self.encodeUTF8(scalar, into: out + o)
+                continue
+            default: simple = e  // `"`, `\`, `/`
+            }
+            out[o] = simple
+            o &+= 1
+        }
+        return o
+    }
+
+    /// Writes `scalar` as UTF-8 at `out`; returns the byte count.
+    private static func encodeUTF8(_ scalar: UInt32, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        switch scalar {
+        case 0..<0x80:
+            out[0] = UInt8(scalar)
+            return 1
+        case 0x80..<0x800:
+            out[0] = UInt8(0xC0 | scalar >> 6)
+            out[1] = UInt8(0x80 | scalar & 0x3F)
+            return 2
+        case 0x800..<0x10000:
+            out[0] = UInt8(0xE0 | scalar >> 12)
+            out[1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[2] = UInt8(0x80 | scalar & 0x3F)
+            return 3
+        default:
+            out[0] = UInt8(0xF0 | scalar >> 18)
+            out[1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+            out[2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+            out[3] = UInt8(0x80 | scalar & 0x3F)
+            return 4
+        }
+    }
+
+    /// Whether the token's value equals `literal` (an ASCII name). Compares raw bytes when the
+    /// token has no escapes.
+    func equals(_ t: StringToken, _ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        if t.hasEscapes { return makeString(t).utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: n)) }
+        guard t.rawCount == n else { return false }
+        let lit = literal.utf8Start
+        for k in 0..<n where byte(t.start &+ k) != lit[k] { return false }
+        return true
+    }
+}

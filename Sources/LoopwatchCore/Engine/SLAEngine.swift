@@ -141,10 +141,15 @@ public struct SLAEngine: Sendable {
                     result = .stale
                 } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
                     changed = true
-                    if at >= st.lastCustomerTextAt {
+                    let text = event.text.map { truncate($0, maxBytes: settings.textLimit) }
+                    // Latest by occurred_at; ties broken by content so arrival order never matters.
+                    if at > st.lastCustomerTextAt
+                        || (at == st.lastCustomerTextAt && (text ?? "", event.priority.rawValue)
+                            > (st.lastCustomerText ?? "", st.priority.rawValue))
+                    {
                         st.priority = event.priority
                         st.lastCustomerTextAt = at
-                        st.lastCustomerText = event.text.map { truncate($0, maxBytes: settings.textLimit) }
+                        st.lastCustomerText = text
                     }
                 } else {
                     result = .duplicate

@@ -141,7 +141,7 @@ public struct SLAEngine: Sendable {
                     result = .stale
                 } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
                     changed = true
-                    let text = event.text.map { truncate($0, maxBytes: settings.textLimit) }
+                    let text = event.text.map { JSONWriter.truncated($0, maxUTF8Bytes: settings.textLimit) }
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at > st.lastCustomerTextAt
                         || (at == st.lastCustomerTextAt && (text ?? "", event.priority.rawValue)
@@ -306,18 +306,5 @@ public struct SLAEngine: Sendable {
         slots[Int(slot)] = Slot(id: "", state: ConversationState(), live: false, dirty: false, hasOpenConcern: false)
         freeSlots.append(slot)
         if tombstone { tombstones.append(id) }
-    }
-
-    func truncate(_ text: String, maxBytes: Int) -> String {
-        if text.utf8.count <= maxBytes { return text }
-        var out = ""
-        var used = 0
-        for ch in text {
-            let n = ch.utf8.count
-            if used + n > maxBytes - 3 { break }
-            out.append(ch)
-            used += n
-        }
-        return out + "…"
     }
 }

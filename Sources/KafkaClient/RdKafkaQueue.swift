@@ -1,0 +1,60 @@
+import CRdKafka
+
+/// Owner of an `rd_kafka_queue_t` (e.g. the consumer queue).
+///
+/// `@unchecked Sendable`: wraps a C pointer; librdkafka queues are thread-safe and
+/// this object keeps its client alive so the queue is destroyed before the handle.
+final class RdKafkaQueue: @unchecked Sendable {
+    let pointer: OpaquePointer
+    let client: RdKafkaClient
+
+    init(pointer: OpaquePointer, client: RdKafkaClient) {
+        self.pointer = pointer
+        self.client = client
+    }
+
+    deinit {
+        rd_kafka_queue_destroy(pointer)
+    }
+
+    /// The outcome of one `rd_kafka_consume_batch_queue` call.
+    struct Batch {
+        var messages: [KafkaConsumerMessage] = []
+        /// Partitions that reached their end (only with `enable.partition.eof=true`), at the given offset.
+        var endOfPartition: [TopicPartitionOffset] = []
+        /// Consumer errors delivered as messages (already logged).
+        var errors: [KafkaError] = []
+    }
+
+    /// Blocks for at most `timeout` waiting for up to `maxMessages` messages; serves
+    /// callbacks (rebalance, logs forwarded to this queue) on the calling thread.
+    func consumeBatch(maxMessages: Int, timeout: Duration) throws(KafkaError) -> Batch {
+        let capacity = max(1, maxMessages)
+        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
+        let count = rd_kafka_consume_batch_queue(pointer, Int32(timeout.kafkaMilliseconds), buffer, capacity)
+        if count < 0 {
+            throw KafkaError.from(rd_kafka_last_error(), context: "consume batch")
+        }
+        var batch = Batch()
+        batch.messages.reserveCapacity(count)
+        for i in 0..<count {
+            guard let message = buffer[i] else { continue }
+            defer { rd_kafka_message_destroy(message) }
+            let err = message.pointee.err
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                batch.messages.append(KafkaConsumerMessage(message))
+            } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                let m = message.pointee
+                let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+                batch.endOfPartition.append(TopicPartitionOffset(topic: topic, partition: m.partition, offset: m.offset))
+            } else {
+                let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? KafkaErrorCode(err).text
+                let error = KafkaError(code: KafkaErrorCode(err), message: client.context.scrub(text), isFatal: err == RD_KAFKA_RESP_ERR__FATAL)
+                client.logger.warning("consumer error", metadata: ["error": "\(error)"])
+                batch.errors.append(error)
+            }
+        }
+        return batch
+    }
+}

@@ -1,0 +1,89 @@
+/// The offline what-if loop behind `loopwatch replay` (SPEC §8), without any I/O: feed it lines,
+/// collect alerts, read the summary.
+///
+/// It runs on an event-time clock: before applying an event it fires every deadline at or before
+/// (latest `occurred_at` seen − `allowed_lateness`); at the end the clock advances to `until`
+/// (default: the latest `occurred_at`). Bad lines are counted and skipped. The future-skew check
+/// is off: replay judges recorded history, not the wall clock.
+public struct ReplayDriver: Sendable {
+    /// What a replay did, for the stderr summary.
+    public struct Summary: Sendable, Equatable {
+        public var lines = 0
+        public var blankLines = 0
+        public var events = 0
+        public var results: [SLAEngine.ApplyResult: Int] = [:]
+        public var badEvents: [BadEventReason: Int] = [:]
+        /// First bad lines: line number and reason, for the operator to look at.
+        public var firstBadLines: [(line: Int, error: BadEvent)] = []
+        public var alerts: [Alert.Kind: Int] = [:]
+        public var conversations = 0
+        public var openConcerns = 0
+        public var latestOccurredAt: Timestamp?
+
+        public init() {}
+
+        public static func == (l: Summary, r: Summary) -> Bool {
+            l.lines == r.lines && l.events == r.events && l.results == r.results && l.badEvents == r.badEvents
+                && l.alerts == r.alerts && l.conversations == r.conversations && l.openConcerns == r.openConcerns
+        }
+    }
+
+    public private(set) var engine: SLAEngine
+    public private(set) var summary = Summary()
+    let decoder: EventDecoder
+    let lateness: TimeSpan
+    var maxSeen = Timestamp.distantPast
+
+    /// A replay of events through `policies` with the configuration's processing settings.
+    public init(policies: PolicySet, processing: LoopwatchConfig.Processing) {
+        engine = SLAEngine(
+            policies: policies,
+            settings: .init(allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL))
+        decoder = EventDecoder(maxEventBytes: processing.maxEventBytes, maxFutureSkew: nil)
+        lateness = processing.allowedLateness
+    }
+
+    /// Feeds one JSONL line (without its newline). Alerts it causes go to `emit`.
+    public mutating func feed(line: UnsafeRawBufferPointer, emit: (Alert) -> Void) {
+        summary.lines += 1
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) {
+            summary.blankLines += 1
+            return
+        }
+        switch decoder.decode(line, now: nil) {
+        case .failure(let bad):
+            summary.badEvents[bad.reason, default: 0] += 1
+            if summary.firstBadLines.count < 10 { summary.firstBadLines.append((summary.lines, bad)) }
+        case .success(let event):
+            summary.events += 1
+            if event.occurredAt > maxSeen { maxSeen = event.occurredAt }
+            engine.advance(to: maxSeen - lateness)
+            let result = engine.apply(event)
+            summary.results[result, default: 0] += 1
+            drain(emit)
+        }
+    }
+
+    /// Feeds one line given as a string (tests, small inputs).
+    public mutating func feed(line: String, emit: (Alert) -> Void) {
+        var line = line
+        line.withUTF8 { feed(line: UnsafeRawBufferPointer($0), emit: emit) }
+    }
+
+    /// Ends the input: the clock advances to `until` (default: the latest `occurred_at` seen).
+    public mutating func finish(until: Timestamp?, emit: (Alert) -> Void) {
+        if let end = until ?? (maxSeen == .distantPast ? nil : maxSeen) { engine.advance(to: end) }
+        drain(emit)
+        summary.conversations = engine.conversationCount
+        summary.openConcerns = engine.openConcerns
+        summary.latestOccurredAt = maxSeen == .distantPast ? nil : maxSeen
+    }
+
+    mutating func drain(_ emit: (Alert) -> Void) {
+        guard engine.hasPendingAlerts else { return }
+        for a in engine.drainAlerts() {
+            summary.alerts[a.kind, default: 0] += 1
+            emit(a)
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import CRdKafka
+import Logging
+import Synchronization
+
+/// Reads whole partitions from the beginning to their current end without joining a
+/// consumer group — e.g. to restore local state from a changelog topic.
+///
+/// Defaults (overridable): `isolation.level=read_committed`, large fetch sizes
+/// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=100`.
+/// Forced: `enable.partition.eof=true`, no auto commit / offset store; `group.id` is not needed.
+///
+/// End detection: the high watermark is queried first (`rd_kafka_query_watermark_offsets`);
+/// an empty partition returns immediately. Otherwise reading stops at librdkafka's
+/// partition-EOF event. With `read_committed` that end is the *last stable offset*:
+/// records of aborted transactions are skipped, and records of a transaction still open
+/// when the read reaches the LSO are not returned (nor anything after them). Offsets are
+/// not contiguous (transaction markers occupy offsets), so never compare counts to offsets.
+public final class KafkaPartitionReader: Sendable {
+    private let client: RdKafkaClient
+    private let queue: RdKafkaQueue
+    private let closed = Mutex(false)
+
+    /// Creates the reader.
+    public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
+        let effective = configuration
+            .with("enable.partition.eof", "true")
+            .with("enable.auto.commit", "false")
+            .with("enable.auto.offset.store", "false")
+            .withDefault("isolation.level", "read_committed")
+            .withDefault("fetch.max.bytes", "52428800")
+            .withDefault("max.partition.fetch.bytes", "10485760")
+            .withDefault("fetch.wait.max.ms", "100")
+        let client = try RdKafkaClient(type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
+        self.client = client
+        rd_kafka_poll_set_consumer(client.kafka)
+        self.queue = RdKafkaQueue(pointer: rd_kafka_queue_get_consumer(client.kafka), client: client)
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Reads `topic`/`partition` from its beginning to its current end, handing each
+    /// non-empty batch (in offset order) to `body` on the calling thread. Blocks.
+    /// - Parameters:
+    ///   - maxBatch: maximum records per batch.
+    ///   - idleTimeout: fail if neither records nor the end arrive for this long.
+    /// - Returns: the number of records handed to `body`.
+    /// - Throws: ``KafkaError`` (closed, watermark query failure, idle timeout, fatal error)
+    ///   or whatever `body` throws.
+    public func read(
+        topic: String,
+        partition: Int32,
+        maxBatch: Int = 10_000,
+        idleTimeout: Duration = .seconds(30),
+        _ body: ([KafkaConsumerMessage]) throws -> Void
+    ) throws -> Int {
+        guard !closed.withLock({ $0 }) else { throw KafkaError.closed("partition reader") }
+        var low: Int64 = 0
+        var high: Int64 = 0
+        try KafkaError.check(
+            rd_kafka_query_watermark_offsets(client.kafka, topic, partition, &low, &high, Int32(idleTimeout.kafkaMilliseconds)),
+            context: "query watermarks of \(topic)[\(partition)]")
+        client.serveLogs()
+        guard high > low else { return 0 }
+
+        let start = RdKafkaTopicPartitionList([TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)])
+        try KafkaError.check(rd_kafka_assign(client.kafka, start.pointer), context: "assign \(topic)[\(partition)]")
+        defer {
+            _ = rd_kafka_assign(client.kafka, nil)
+            client.serveLogs()
+        }
+
+        let clock = ContinuousClock()
+        var lastProgress = clock.now
+        var count = 0
+        while true {
+            let batch = try queue.consumeBatch(maxMessages: maxBatch, timeout: .milliseconds(100))
+            client.serveLogs()
+            let mine = batch.messages.filter { $0.topic == topic && $0.partition == partition }
+            if !mine.isEmpty {
+                try body(mine)
+                count += mine.count
+                lastProgress = clock.now
+            }
+            if batch.endOfPartition.contains(where: { $0.topic == topic && $0.partition == partition }) {
+                return count
+            }
+            if batch.errors.contains(where: \.isFatal), let fatal = client.fatalError() {
+                throw fatal
+            }
+            if clock.now - lastProgress > idleTimeout {
+                throw KafkaError(code: .timedOut, message: "no progress reading \(topic)[\(partition)] for \(idleTimeout)")
+            }
+        }
+    }
+
+    /// Releases the consumer. Idempotent.
+    public func close() {
+        let wasClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !wasClosed else { return }
+        _ = rd_kafka_consumer_close(client.kafka)
+        client.serveLogs()
+    }
+}

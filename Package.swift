@@ -70,6 +70,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LoopwatchWorkerTests",
+            dependencies: ["LoopwatchWorker", "LoopwatchCore", "KafkaClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "LoopwatchCoreTests",
             dependencies: [
                 "LoopwatchCore",

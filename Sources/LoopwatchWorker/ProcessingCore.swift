@@ -1,0 +1,194 @@
+import KafkaClient
+import LoopwatchCore
+
+/// The worker's processing state without any I/O: one SLA engine per owned partition number,
+/// turning input messages into the records one Kafka transaction must carry — alerts, changelog
+/// updates and dead letters.
+///
+/// Partition *numbers* are the unit of ownership: partition `p` of every input topic and of the
+/// state topic belong together (co-partitioning), which the range assignor guarantees.
+struct ProcessingCore {
+    /// Topic names from the configuration.
+    struct Topics: Sendable {
+        var inputs: [String]
+        var alerts: String
+        var state: String
+        var deadLetter: String
+    }
+
+    /// Counters since the last `drainStats`, exported as metrics by the caller.
+    struct Stats {
+        var events: [SLAEngine.ApplyResult: Int] = [:]
+        var bad: [BadEventReason: Int] = [:]
+        var alerts: [Alert.Kind: Int] = [:]
+        var lateAlerts = 0
+        /// Emission delay (wall clock − due) of each alert, in seconds.
+        var alertDelays: [Double] = []
+        var changelogRecords = 0
+        var restoredRecords = 0
+        var corruptStateRecords = 0
+    }
+
+    let topics: Topics
+    let processing: LoopwatchConfig.Processing
+    let decoder: EventDecoder
+    let encoder: AlertEncoder
+    private(set) var policies: PolicySet
+    private(set) var engines: [Int32: SLAEngine] = [:]
+    private var maxSeen: [Int32: Timestamp] = [:]
+    private(set) var stats = Stats()
+    private var pending: [KafkaProducerRecord] = []
+
+    static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
+
+    init(topics: Topics, config: LoopwatchConfig) {
+        self.topics = topics
+        processing = config.processing
+        policies = config.policies
+        decoder = EventDecoder(maxEventBytes: config.processing.maxEventBytes, maxFutureSkew: config.processing.maxFutureSkew)
+        encoder = AlertEncoder(groupID: config.kafka.groupID)
+    }
+
+    /// Engine settings for the daemon: alerts are `detected_late` when emitted more than
+    /// max(5 s, 5 × commit_interval) after their due time plus `allowed_lateness`.
+    var engineSettings: SLAEngine.Settings {
+        SLAEngine.Settings(
+            allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL,
+            lateAfter: max(.seconds(5), TimeSpan(millis: processing.commitInterval.millis * 5)))
+    }
+
+    /// Partition numbers currently owned.
+    var ownedPartitions: [Int32] { engines.keys.sorted() }
+
+    /// Open concerns across owned partitions.
+    var openConcerns: Int { engines.values.reduce(0) { $0 + $1.openConcerns } }
+
+    /// Conversations held across owned partitions.
+    var conversations: Int { engines.values.reduce(0) { $0 + $1.conversationCount } }
+
+    // MARK: Ownership
+
+    /// Starts owning partition `p` with an empty engine (restore records follow).
+    mutating func open(partition p: Int32) {
+        engines[p] = SLAEngine(policies: policies, settings: engineSettings)
+        maxSeen[p] = nil
+    }
+
+    /// Loads one changelog record of partition `p`; false when the record is corrupt (skipped:
+    /// the conversation starts afresh rather than the partition never starting).
+    @discardableResult
+    mutating func restore(partition p: Int32, key: [UInt8]?, value: [UInt8]?) -> Bool {
+        guard let key, engines[p] != nil else { return false }
+        let id = String(decoding: key, as: UTF8.self)
+        stats.restoredRecords += 1
+        guard let value else {
+            engines[p]!.restore(conversationID: id, state: nil)
+            return true
+        }
+        do {
+            let state = try ConversationState.decode(value)
+            engines[p]!.restore(conversationID: id, state: state)
+            return true
+        } catch {
+            stats.corruptStateRecords += 1
+            return false
+        }
+    }
+
+    /// Stops owning partition `p`, dropping its state (it lives on in the changelog).
+    mutating func close(partition p: Int32) {
+        engines[p] = nil
+        maxSeen[p] = nil
+    }
+
+    // MARK: Processing
+
+    /// Applies one input message: a good event goes to its partition's engine, a bad one
+    /// becomes a dead letter (SPEC §6).
+    mutating func process(_ m: KafkaConsumerMessage, now: Timestamp) {
+        if engines[m.partition] == nil { open(partition: m.partition) }
+        let decoded: Result<InteractionEvent, BadEvent>
+        if let value = m.value {
+            decoded = value.withUnsafeBytes { decoder.decode($0, now: now) }
+        } else {
+            decoded = .failure(BadEvent(.emptyMessage, "the message has no value (null payload)"))
+        }
+        switch decoded {
+        case .failure(let bad):
+            stats.bad[bad.reason, default: 0] += 1
+            pending.append(deadLetter(m, bad))
+        case .success(let event):
+            if event.occurredAt > (maxSeen[m.partition] ?? .distantPast) { maxSeen[m.partition] = event.occurredAt }
+            let result = engines[m.partition]!.apply(event)
+            stats.events[result, default: 0] += 1
+        }
+    }
+
+    /// Advances every engine's clock from the wall clock. A partition that is caught up runs on
+    /// `now − allowed_lateness`; one that is lagging runs no further than the latest event it
+    /// has seen, so a backlog never produces false breaches.
+    mutating func tick(now: Timestamp, caughtUp: Bool) {
+        let lateness = processing.allowedLateness
+        for p in engines.keys {
+            var wm = now - lateness
+            if !caughtUp { wm = min(wm, (maxSeen[p] ?? .distantPast) - lateness) }
+            engines[p]!.wallClock = now
+            engines[p]!.advance(to: wm)
+        }
+    }
+
+    /// Reloads policies into every engine; returns the summed report.
+    mutating func reload(policies new: PolicySet) -> SLAEngine.ReloadReport {
+        policies = new
+        var total = SLAEngine.ReloadReport()
+        for p in engines.keys {
+            let r = engines[p]!.reload(policies: new)
+            total.openConcerns += r.openConcerns
+            total.rematched += r.rematched
+            total.unmatched += r.unmatched
+        }
+        return total
+    }
+
+    /// Moves everything produced since the last call into `records`: dead letters and alerts in
+    /// the order they arose, then the latest state of every changed conversation.
+    mutating func drainOutput(now: Timestamp, into records: inout [KafkaProducerRecord]) {
+        for p in engines.keys.sorted() {
+            for alert in engines[p]!.drainAlerts() {
+                stats.alerts[alert.kind, default: 0] += 1
+                if alert.detectedLate { stats.lateAlerts += 1 }
+                if alert.kind != .resolved {
+                    stats.alertDelays.append(Double(now.millis - alert.time.millis) / 1000)
+                }
+                pending.append(
+                    KafkaProducerRecord(
+                        topic: topics.alerts, key: Array(alert.conversationID.utf8), value: encoder.encode(alert),
+                        headers: [("content-type", Self.cloudEventsContentType)]))
+            }
+        }
+        records.append(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
+        let stateTopic = topics.state
+        for p in engines.keys.sorted() {
+            engines[p]!.drainChanges { id, value in
+                records.append(KafkaProducerRecord(topic: stateTopic, partition: p, key: Array(id.utf8), value: value))
+                stats.changelogRecords += 1
+            }
+        }
+    }
+
+    /// Counters since the last call.
+    mutating func drainStats() -> Stats {
+        defer { stats = Stats() }
+        return stats
+    }
+
+    func deadLetter(_ m: KafkaConsumerMessage, _ bad: BadEvent) -> KafkaProducerRecord {
+        var headers = m.headers
+        headers.append(("loopwatch.error", Array(bad.reason.rawValue.utf8)))
+        headers.append(("loopwatch.error.detail", Array(bad.detail.utf8)))
+        headers.append(("loopwatch.source", Array("\(m.topic)/\(m.partition)/\(m.offset)".utf8)))
+        return KafkaProducerRecord(
+            topic: topics.deadLetter, key: m.key, value: m.value, headers: headers, timestamp: m.timestamp)
+    }
+}

@@ -1,0 +1,90 @@
+import KafkaClient
+import LoopwatchCore
+import Testing
+@testable import LoopwatchWorker
+
+@Suite struct ProcessingCoreTests {
+    static let topics = ProcessingCore.Topics(inputs: ["interactions"], alerts: "sla-alerts", state: "loopwatch-state", deadLetter: "interactions-dlq")
+    static let now = Timestamp(millis: 1_793_610_000_000)  // 2026-11-02T09:00:00Z
+
+    static func config() -> LoopwatchConfig {
+        var processing = LoopwatchConfig.Processing()
+        processing.allowedLateness = .seconds(30)
+        return LoopwatchConfig(
+            kafka: .init(bootstrapServers: "embedded"), processing: processing,
+            policies: PolicySet([Policy(name: "default", firstResponse: .minutes(15), version: "v1")]))
+    }
+
+    static func message(_ json: String, partition: Int32 = 0, offset: Int64 = 0) -> KafkaConsumerMessage {
+        KafkaConsumerMessage(
+            topic: "interactions", partition: partition, offset: offset, key: Array("c1".utf8), value: Array(json.utf8),
+            headers: [("trace", Array("t1".utf8))])
+    }
+
+    @Test func badEventBecomesADeadLetterWithHeaders() throws {
+        var core = ProcessingCore(topics: Self.topics, config: Self.config())
+        core.open(partition: 3)
+        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T09:00:00Z"}"#, partition: 3, offset: 42), now: Self.now)
+        var out: [KafkaProducerRecord] = []
+        core.drainOutput(now: Self.now, into: &out)
+        let dlq = try #require(out.first { $0.topic == "interactions-dlq" })
+        let headers = Dictionary(dlq.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
+        #expect(headers["loopwatch.error"] == "unknown_kind")
+        #expect(headers["loopwatch.error.detail"]?.contains("shout") == true)
+        #expect(headers["loopwatch.source"] == "interactions/3/42")
+        #expect(headers["trace"] == "t1")
+        #expect(dlq.value == Array(#"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T09:00:00Z"}"#.utf8))
+        #expect(dlq.key == Array("c1".utf8))
+        #expect(core.drainStats().bad == [.unknownKind: 1])
+    }
+
+    @Test func breachFromTheWallClockGoesToTheAlertTopicWithTheStateChange() throws {
+        var core = ProcessingCore(topics: Self.topics, config: Self.config())
+        core.open(partition: 1)
+        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#, partition: 1), now: Self.now)
+        var out: [KafkaProducerRecord] = []
+        core.drainOutput(now: Self.now, into: &out)
+        #expect(out.map(\.topic) == ["loopwatch-state"])
+        #expect(out[0].partition == 1)
+
+        out = []
+        let later = Self.now + .minutes(15) + .seconds(31)
+        core.tick(now: later, caughtUp: true)
+        core.drainOutput(now: later, into: &out)
+        #expect(out.map(\.topic) == ["sla-alerts", "loopwatch-state"])
+        #expect(String(decoding: out[0].key ?? [], as: UTF8.self) == "c1")
+        #expect(String(decoding: out[0].value ?? [], as: UTF8.self).contains("loopwatch.sla.breached"))
+        let stats = core.drainStats()
+        #expect(stats.alerts == [.breached: 1])
+        #expect(stats.alertDelays.count == 1)
+    }
+
+    @Test func laggingPartitionDoesNotBreachOnTheWallClock() {
+        var core = ProcessingCore(topics: Self.topics, config: Self.config())
+        core.open(partition: 0)
+        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#), now: Self.now)
+        let muchLater = Self.now + .hours(2)
+        core.tick(now: muchLater, caughtUp: false)  // the acknowledgement may be in the backlog
+        var out: [KafkaProducerRecord] = []
+        core.drainOutput(now: muchLater, into: &out)
+        #expect(!out.contains { $0.topic == "sla-alerts" })
+    }
+
+    @Test func restoredStateIsUsedAndCorruptRecordsAreSkipped() {
+        var core = ProcessingCore(topics: Self.topics, config: Self.config())
+        core.open(partition: 0)
+        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#), now: Self.now)
+        var out: [KafkaProducerRecord] = []
+        core.drainOutput(now: Self.now, into: &out)
+        let record = out[0]
+
+        var fresh = ProcessingCore(topics: Self.topics, config: Self.config())
+        fresh.open(partition: 0)
+        let corrupt = fresh.restore(partition: 0, key: Array("junk".utf8), value: [0xff, 0x01])
+        let good = fresh.restore(partition: 0, key: record.key, value: record.value)
+        #expect(!corrupt)
+        #expect(good)
+        #expect(fresh.conversations == 1)
+        #expect(fresh.openConcerns == 1)
+    }
+}

@@ -57,7 +57,10 @@ public final class KafkaConsumer: Sendable {
             callbacks: .init(rebalance: rebalanceHandler))
         self.client = client
         rd_kafka_poll_set_consumer(client.kafka)
-        self.queue = RdKafkaQueue(pointer: rd_kafka_queue_get_consumer(client.kafka), client: client)
+        guard let queue = rd_kafka_queue_get_consumer(client.kafka) else {
+            throw KafkaError(code: .state, message: "consumer has no consumer queue")
+        }
+        self.queue = RdKafkaQueue(pointer: queue, client: client)
         let list = RdKafkaTopicPartitionList(topics.map { TopicPartition(topic: $0, partition: -1) })
         try KafkaError.check(rd_kafka_subscribe(client.kafka, list.pointer), context: "subscribe to \(topics)")
     }

@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// Defaults (overridable): `isolation.level=read_committed`, large fetch sizes
 /// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=100`.
-/// Forced: `enable.partition.eof=true`, no auto commit / offset store; `group.id` is not needed.
+/// Forced: `enable.partition.eof=true`, no auto commit / offset store. librdkafka needs a
+/// `group.id` for `rd_kafka_assign`; if none is given a unique throwaway one is set. The reader
+/// only assigns, so it never joins that group nor commits offsets.
 ///
 /// End detection: the high watermark is queried first (`rd_kafka_query_watermark_offsets`);
 /// an empty partition returns immediately. Otherwise reading stops at librdkafka's
@@ -30,10 +32,14 @@ public final class KafkaPartitionReader: Sendable {
             .withDefault("fetch.max.bytes", "52428800")
             .withDefault("max.partition.fetch.bytes", "10485760")
             .withDefault("fetch.wait.max.ms", "100")
+            .withDefault("group.id", "loopwatch-partition-reader-\(UInt64.random(in: 0...UInt64.max))")
         let client = try RdKafkaClient(type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
         self.client = client
         rd_kafka_poll_set_consumer(client.kafka)
-        self.queue = RdKafkaQueue(pointer: rd_kafka_queue_get_consumer(client.kafka), client: client)
+        guard let queue = rd_kafka_queue_get_consumer(client.kafka) else {
+            throw KafkaError(code: .state, message: "partition reader has no consumer queue")
+        }
+        self.queue = RdKafkaQueue(pointer: queue, client: client)
     }
 
     deinit {

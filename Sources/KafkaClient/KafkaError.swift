@@ -37,7 +37,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The producer was fenced by a newer instance (or its epoch is no longer valid).
     public var isFenced: Bool {
-        code == .producerFenced || code == .invalidProducerEpoch
+        code == .fenced || code == .producerFenced || code == .invalidProducerEpoch
     }
 
     /// `KafkaError(<code>: <message>[, retriable][, fatal][, requires abort])`.

@@ -34,6 +34,8 @@ public struct KafkaErrorCode: Sendable, Hashable, CustomStringConvertible {
 
     /// No error.
     public static let noError = KafkaErrorCode(RD_KAFKA_RESP_ERR_NO_ERROR)
+    /// Broker: unknown error (`RD_KAFKA_RESP_ERR_UNKNOWN`).
+    public static let unknown = KafkaErrorCode(RD_KAFKA_RESP_ERR_UNKNOWN)
     /// Local: an operation timed out.
     public static let timedOut = KafkaErrorCode(RD_KAFKA_RESP_ERR__TIMED_OUT)
     /// Local: a message timed out in the queue.
@@ -74,6 +76,8 @@ public struct KafkaErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let coordinatorLoadInProgress = KafkaErrorCode(RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS)
     /// Broker: concurrent transactions.
     public static let concurrentTransactions = KafkaErrorCode(RD_KAFKA_RESP_ERR_CONCURRENT_TRANSACTIONS)
+    /// Local: this instance was fenced by a newer instance (the normalised fencing error).
+    public static let fenced = KafkaErrorCode(RD_KAFKA_RESP_ERR__FENCED)
     /// Broker: producer fenced by a newer instance with the same `transactional.id`.
     public static let producerFenced = KafkaErrorCode(RD_KAFKA_RESP_ERR_PRODUCER_FENCED)
     /// Broker: invalid producer epoch (typically fenced).

@@ -65,6 +65,12 @@ public final class KafkaTransactionalProducer: Sendable {
         try producer.enqueue(record, maxBlock: maxBlock, onDelivery: onDelivery)
     }
 
+    /// Waits until the records enqueued so far in the transaction are delivered. Optional:
+    /// ``commitTransaction(timeout:)`` flushes itself. Blocks up to `timeout`.
+    public func flush(timeout: Duration) throws(KafkaError) {
+        try producer.flush(timeout: timeout)
+    }
+
     /// Adds consumed `offsets` (next offsets to read) of the group in `groupMetadata` to the
     /// transaction, so they are committed atomically with it. Blocks up to `timeout`.
     public func sendOffsetsToTransaction(

@@ -1,0 +1,250 @@
+import KafkaClient
+import Testing
+
+@Suite struct TransactionTests {
+    typealias T = TestSupport
+
+    @Test func committedVisibleAbortedNotToReadCommittedConsumer() async throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        defer { cluster.destroy() }
+        let topic = T.unique("txn")
+        try cluster.createTopic(name: topic, partitions: 2)
+        try await T.blocking {
+            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            defer { producer.shutdown() }
+            try producer.initTransactions(timeout: .seconds(10))
+            // "a1" is aborted before its records leave the client (purged by the abort);
+            // "a2" is aborted after its records were written to the partitions.
+            for (batch, commit, deliverFirst) in [("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false)] {
+                try producer.beginTransaction()
+                for i in 0..<3 {
+                    try producer.enqueue(KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
+                }
+                if deliverFirst { try producer.flush(timeout: .seconds(10)) }
+                if commit {
+                    try producer.commitTransaction(timeout: .seconds(10))
+                } else {
+                    try producer.abortTransaction(timeout: .seconds(10))
+                }
+            }
+            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
+            defer { consumer.close() }
+            var values = try T.consume(consumer, count: 6).map { T.string($0.value)! }
+            values += try consumer.poll(maxMessages: 100, timeout: .milliseconds(300)).map { T.string($0.value)! }
+            #expect(values.contains { $0.hasPrefix("c1-") } && values.contains { $0.hasPrefix("c2-") })
+            #expect(values.filter { $0.hasPrefix("c") }.sorted() == ["c1-0", "c1-1", "c1-2", "c2-0", "c2-1", "c2-2"])
+            #expect(!values.contains { $0.hasPrefix("a1-") })
+            withKnownIssue("librdkafka 2.0.2 mock: EndTxn writes no abort marker and Fetch returns no aborted-transaction list, so delivered-then-aborted records are visible") {
+                #expect(!values.contains { $0.hasPrefix("a2-") })
+            }
+        }
+    }
+
+    @Test func offsetsSentInTransactionAreCommittedWithIt() async throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        defer { cluster.destroy() }
+        let input = T.unique("in")
+        let output = T.unique("out")
+        try cluster.createTopic(name: input, partitions: 1)
+        try cluster.createTopic(name: output, partitions: 1)
+        try await T.blocking {
+            let plain = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
+            for i in 0..<5 { try plain.enqueue(KafkaProducerRecord(topic: input, value: T.bytes("\(i)"))) }
+            try plain.flush(timeout: .seconds(10))
+            plain.shutdown()
+
+            let group = T.unique("g")
+            let tp = TopicPartition(topic: input, partition: 0)
+            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: group), topics: [input], logger: T.logger)
+            defer { consumer.close() }
+            let consumed = try T.consume(consumer, count: 5)
+            let next = consumed.map(\.offset).max()! + 1
+
+            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            defer { producer.shutdown() }
+            try producer.initTransactions(timeout: .seconds(10))
+
+            // Aborted: offsets are not committed.
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: output, value: T.bytes("ignored")))
+            try producer.sendOffsetsToTransaction(
+                offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: 2)],
+                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            try producer.abortTransaction(timeout: .seconds(10))
+            #expect(try consumer.committed([tp], timeout: .seconds(5)).first?.offset == TopicPartitionOffset.invalid)
+            // Verify the offsets really travel in TxnOffsetCommit: an injected group error surfaces there.
+            try producer.beginTransaction()
+            try cluster.pushRequestErrors(.txnOffsetCommit, [.groupAuthorizationFailed])
+            #expect {
+                try producer.sendOffsetsToTransaction(
+                    offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: next)],
+                    groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            } throws: { ($0 as? KafkaError)?.requiresAbort == true }
+            try producer.abortTransaction(timeout: .seconds(10))
+
+            // Committed: offsets are committed atomically with the output.
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: output, value: T.bytes("result")))
+            try producer.sendOffsetsToTransaction(
+                offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: next)],
+                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            try producer.commitTransaction(timeout: .seconds(10))
+            let committed = try consumer.committed([tp], timeout: .seconds(5))
+            withKnownIssue("librdkafka 2.0.2 mock: TxnOffsetCommit validates but does not store offsets, so OffsetFetch never sees them") {
+                #expect(committed.first?.offset == next, "committed \(committed), expected \(next)")
+            }
+        }
+    }
+
+    @Test func retriableCoordinatorErrorsAreRecovered() async throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        defer { cluster.destroy() }
+        let topic = T.unique("retry")
+        try cluster.createTopic(name: topic, partitions: 1)
+        try await T.blocking {
+            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            defer { producer.shutdown() }
+            try cluster.pushRequestErrors(.initProducerId, [.coordinatorNotAvailable, .notCoordinator])
+            try producer.initTransactions(timeout: .seconds(10))
+
+            let metadata = KafkaConsumerGroupMetadata(groupID: T.unique("g"))
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("x")))
+            try cluster.pushRequestErrors(.addOffsetsToTxn, [.notCoordinator, .coordinatorNotAvailable])
+            try cluster.pushRequestErrors(.txnOffsetCommit, [.notCoordinator, .coordinatorLoadInProgress])
+            try producer.sendOffsetsToTransaction(
+                offsets: [TopicPartitionOffset(topic: topic, partition: 0, offset: 1)],
+                groupMetadata: metadata, timeout: .seconds(10))
+            try cluster.pushRequestErrors(.endTxn, [.notCoordinator, .coordinatorNotAvailable, .concurrentTransactions])
+            try producer.commitTransaction(timeout: .seconds(15))
+        }
+    }
+
+    @Test func abortableErrorRequiresAbortThenBatchCanBeRetried() async throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        defer { cluster.destroy() }
+        let topic = T.unique("abortable")
+        try cluster.createTopic(name: topic, partitions: 1)
+        try await T.blocking {
+            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            defer { producer.shutdown() }
+            try producer.initTransactions(timeout: .seconds(10))
+            let metadata = KafkaConsumerGroupMetadata(groupID: T.unique("g"))
+
+            // A non-retriable group error on TxnOffsetCommit makes the transaction abortable.
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("lost")))
+            try cluster.pushRequestErrors(.txnOffsetCommit, [.groupAuthorizationFailed])
+            var failure: KafkaError?
+            do throws(KafkaError) {
+                try producer.sendOffsetsToTransaction(
+                    offsets: [TopicPartitionOffset(topic: topic, partition: 0, offset: 1)],
+                    groupMetadata: metadata, timeout: .seconds(10))
+                try producer.commitTransaction(timeout: .seconds(10))
+            } catch {
+                failure = error
+            }
+            let error = try #require(failure)
+            #expect(error.requiresAbort)
+            #expect(!error.isFatal)
+            try producer.abortTransaction(timeout: .seconds(10))
+
+            // Same for a produce-side authorization error (AddPartitionsToTxn).
+            try producer.beginTransaction()
+            try cluster.pushRequestErrors(.addPartitionsToTxn, [.topicAuthorizationFailed])
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("lost-too")))
+            #expect {
+                try producer.commitTransaction(timeout: .seconds(10))
+            } throws: { ($0 as? KafkaError)?.requiresAbort == true }
+            try producer.abortTransaction(timeout: .seconds(10))
+
+            // The replayed batch commits.
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("replayed")))
+            try producer.commitTransaction(timeout: .seconds(10))
+
+            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
+            defer { reader.close() }
+            var values: [String] = []
+            _ = try reader.read(topic: topic, partition: 0) { values += $0.map { T.string($0.value)! } }
+            #expect(values == ["replayed"])
+        }
+    }
+
+    @Test func fencedProducerIsFatalAndReinitialisationRecovers() async throws {
+        let cluster = try KafkaMockCluster(brokers: 3)
+        defer { cluster.destroy() }
+        let topic = T.unique("fenced")
+        try cluster.createTopic(name: topic, partitions: 1)
+        try await T.blocking {
+            var producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            try producer.initTransactions(timeout: .seconds(10))
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("zombie")))
+            try cluster.pushRequestErrors(.endTxn, [.producerFenced])
+            var failure: KafkaError?
+            do throws(KafkaError) {
+                try producer.commitTransaction(timeout: .seconds(10))
+            } catch {
+                failure = error
+            }
+            let error = try #require(failure)
+            #expect(error.isFatal)
+            #expect(producer.fatalError?.isFenced == true)
+
+            producer = try producer.reinitialized(timeout: .seconds(10))
+            defer { producer.shutdown() }
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("fresh")))
+            try producer.commitTransaction(timeout: .seconds(10))
+        }
+    }
+
+    @Test func partitionReaderReadsCommittedRecordsToTheEnd() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("changelog")
+        try cluster.createTopic(name: topic, partitions: 2)
+        try await T.blocking {
+            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            defer { producer.shutdown() }
+            try producer.initTransactions(timeout: .seconds(10))
+            func transaction(_ values: [String], partition: Int32, commit: Bool, deliverFirst: Bool = false) throws {
+                try producer.beginTransaction()
+                for v in values { try producer.enqueue(KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v))) }
+                if deliverFirst { try producer.flush(timeout: .seconds(10)) }
+                if commit { try producer.commitTransaction(timeout: .seconds(10)) } else { try producer.abortTransaction(timeout: .seconds(10)) }
+            }
+            try transaction(["a", "b", "c"], partition: 0, commit: true)
+            try transaction(["x", "y", "z", "w"], partition: 0, commit: false)  // purged by the abort
+            try transaction(["d", "e"], partition: 0, commit: true)
+            try transaction(["p1"], partition: 1, commit: true)
+            try transaction(["q1", "q2"], partition: 1, commit: false, deliverFirst: true)  // written, then aborted
+            try transaction(["p2"], partition: 1, commit: true)
+
+            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
+            defer { reader.close() }
+            var values: [String] = []
+            var offsets: [Int64] = []
+            let count = try reader.read(topic: topic, partition: 0, maxBatch: 2) { batch in
+                #expect(batch.count <= 2)
+                values += batch.map { T.string($0.value)! }
+                offsets += batch.map(\.offset)
+            }
+            #expect(count == 5)
+            #expect(values == ["a", "b", "c", "d", "e"])
+            #expect(offsets == offsets.sorted())
+
+            var second: [String] = []
+            let secondCount = try reader.read(topic: topic, partition: 1) { second += $0.map { T.string($0.value)! } }
+            #expect(second.contains("p1") && second.contains("p2"))
+            withKnownIssue("librdkafka 2.0.2 mock does not model aborted transactions for read_committed fetches") {
+                #expect(secondCount == 2)
+                #expect(second == ["p1", "p2"])
+            }
+            let empty = T.unique("empty")
+            try cluster.createTopic(name: empty, partitions: 1)
+            #expect(try reader.read(topic: empty, partition: 0) { _ in Issue.record("no records expected") } == 0)
+        }
+    }
+}

@@ -23,7 +23,7 @@ import Synchronization
 /// fatal error of the instance (e.g. fenced static member) is thrown by `poll`.
 public final class KafkaConsumer: Sendable {
     let client: RdKafkaClient
-    private let queue: RdKafkaQueue
+    let queue: RdKafkaQueue
     private let state = Mutex<State>(State())
 
     private struct State {

@@ -31,6 +31,7 @@ struct KafkaSettings: Sendable {
         base.with("group.id", groupID)
             .withDefault("partition.assignment.strategy", "range")
             .with("isolation.level", "read_committed")
+            .with("enable.partition.eof", "true")
             .withDefault("auto.offset.reset", "earliest")
             .withDefault("session.timeout.ms", "10000")
             .withDefault("max.poll.interval.ms", "300000")

@@ -46,6 +46,8 @@ final class Pipeline: @unchecked Sendable {
     var transactionStarted = ContinuousClock.now
     var pendingOffsets: [TopicPartition: Int64] = [:]
     var assigned: Set<TopicPartition> = []
+    /// Input partitions read to their end (caught up): their deadlines run on the wall clock.
+    var atEnd: Set<TopicPartition> = []
     var unrestored: Set<Int32> = []
     var needsRecovery = false
     var records: [KafkaProducerRecord] = []
@@ -111,9 +113,9 @@ final class Pipeline: @unchecked Sendable {
         }
         if !unrestored.isEmpty { retryRestores() }
         let started = ContinuousClock.now
-        let batch: [KafkaConsumerMessage]
+        let polled: KafkaPollResult
         do {
-            batch = try consumer!.poll(maxMessages: maxBatch, timeout: pollTimeout)
+            polled = try consumer!.pollWithEnds(maxMessages: maxBatch, timeout: pollTimeout)
         } catch {
             logger.critical("consumer failed fatally", metadata: ["error": "\(error)"])
             throw error
@@ -123,11 +125,20 @@ final class Pipeline: @unchecked Sendable {
             return
         }
         let t = now()
+        let batch = polled.messages
         for m in batch {
             core.process(m, now: t)
-            pendingOffsets[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset + 1
+            let tp = TopicPartition(topic: m.topic, partition: m.partition)
+            pendingOffsets[tp] = m.offset + 1
+            atEnd.remove(tp)
         }
-        core.tick(now: t, caughtUp: batch.count < maxBatch)
+        for end in polled.ends {
+            let tp = end.topicPartition
+            if assigned.contains(tp), end.offset >= (pendingOffsets[tp] ?? 0) { atEnd.insert(tp) }
+        }
+        let caughtUp = atEnd
+        let inputs = assigned
+        core.tick(now: t) { p in inputs.allSatisfy { $0.partition != p || caughtUp.contains($0) } }
         records.removeAll(keepingCapacity: true)
         core.drainOutput(now: t, into: &records)
         if !records.isEmpty || !pendingOffsets.isEmpty {
@@ -140,7 +151,7 @@ final class Pipeline: @unchecked Sendable {
         metrics.openConcerns.set(Double(core.openConcerns))
         metrics.conversations.set(Double(core.conversations))
         metrics.ownedPartitions.set(Double(core.ownedPartitions.count))
-        metrics.consumerLag.set(batch.count < maxBatch ? 0 : Double(batch.count))
+        metrics.consumerLag.set(Double(assigned.count - atEnd.count))
         metrics.ready.set(to: status.isReady ? 1.0 : 0.0)
         status.beat()
     }
@@ -286,6 +297,7 @@ final class Pipeline: @unchecked Sendable {
             core.close(partition: p)
             restore(partition: p)
         }
+        atEnd.removeAll()
         rewindToCommitted(Array(assigned))
         status.set(ready: unrestored.isEmpty, status: statusLine)
     }
@@ -339,6 +351,7 @@ final class Pipeline: @unchecked Sendable {
 
     func release(_ partitions: [TopicPartition]) {
         assigned.subtract(partitions)
+        atEnd.subtract(partitions)
         for tp in partitions { pendingOffsets[tp] = nil }
         let stillOwned = Set(assigned.map(\.partition))
         for p in Set(partitions.map(\.partition)) where !stillOwned.contains(p) {

@@ -127,11 +127,11 @@ struct ProcessingCore {
     /// Advances every engine's clock from the wall clock. A partition that is caught up runs on
     /// `now − allowed_lateness`; one that is lagging runs no further than the latest event it
     /// has seen, so a backlog never produces false breaches.
-    mutating func tick(now: Timestamp, caughtUp: Bool) {
+    mutating func tick(now: Timestamp, caughtUp: (Int32) -> Bool) {
         let lateness = processing.allowedLateness
         for p in engines.keys {
             var wm = now - lateness
-            if !caughtUp { wm = min(wm, (maxSeen[p] ?? .distantPast) - lateness) }
+            if !caughtUp(p) { wm = min(wm, (maxSeen[p] ?? .distantPast) - lateness) }
             engines[p]!.wallClock = now
             engines[p]!.advance(to: wm)
         }

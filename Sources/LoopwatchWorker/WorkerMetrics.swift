@@ -58,7 +58,7 @@ public final class WorkerMetrics: Sendable {
         openConcerns = registry.makeGauge(descriptor: Self.named("loopwatch_open_concerns", "Customer concerns currently waiting for an acknowledgement."))
         conversations = registry.makeGauge(descriptor: Self.named("loopwatch_conversations", "Conversations held in memory on this worker."))
         ownedPartitions = registry.makeGauge(descriptor: Self.named("loopwatch_assigned_partitions", "Input partition numbers owned by this worker."))
-        consumerLag = registry.makeGauge(descriptor: Self.named("loopwatch_consumer_lag_messages", "Messages in the last poll beyond what one poll returns (0 when caught up)."))
+        consumerLag = registry.makeGauge(descriptor: Self.named("loopwatch_partitions_lagging", "Assigned input partitions not yet read to their end (0 when caught up)."))
         ready = registry.makeGauge(descriptor: Self.named("loopwatch_ready", "1 once every assigned partition is restored and processing, else 0."))
         processingLatency = registry.makeValueHistogram(descriptor: Self.named("loopwatch_processing_latency_seconds", "Time from poll to committed transaction for one processing cycle."), buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
         alertDelay = registry.makeValueHistogram(descriptor: Self.named("loopwatch_alert_delay_seconds", "Wall-clock delay from an alert's due time (deadline) to its publication, allowed_lateness included."), buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600])

@@ -49,7 +49,7 @@ import Testing
 
         out = []
         let later = Self.now + .minutes(15) + .seconds(31)
-        core.tick(now: later, caughtUp: true)
+        core.tick(now: later, caughtUp: { _ in true })
         core.drainOutput(now: later, into: &out)
         #expect(out.map(\.topic) == ["sla-alerts", "loopwatch-state"])
         #expect(String(decoding: out[0].key ?? [], as: UTF8.self) == "c1")
@@ -64,7 +64,7 @@ import Testing
         core.open(partition: 0)
         core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#), now: Self.now)
         let muchLater = Self.now + .hours(2)
-        core.tick(now: muchLater, caughtUp: false)  // the acknowledgement may be in the backlog
+        core.tick(now: muchLater, caughtUp: { _ in false })  // the acknowledgement may be in the backlog
         var out: [KafkaProducerRecord] = []
         core.drainOutput(now: muchLater, into: &out)
         #expect(!out.contains { $0.topic == "sla-alerts" })

@@ -1,0 +1,126 @@
+import Foundation
+import KafkaClient
+import Logging
+import LoopwatchCore
+import Synchronization
+@testable import LoopwatchWorker
+
+/// One mock cluster with loopwatch's topics, workers running on their own threads, a producer
+/// of events, and read_committed readers of the output topics — for worker tests through Kafka.
+final class WorkerHarness: Sendable {
+    static let logger: Logger = {
+        var l = Logger(label: "test")
+        l.logLevel = ProcessInfo.processInfo.environment["LOOPWATCH_TEST_LOG"] == nil ? .critical : .info
+        return l
+    }()
+
+    let cluster: KafkaMockCluster
+    let config: LoopwatchConfig
+    let partitions: Int
+
+    init(partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))") throws {
+        cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
+        self.partitions = partitions
+        var processing = LoopwatchConfig.Processing()
+        processing.commitInterval = .init(millis: 100)
+        processing.allowedLateness = lateness
+        config = LoopwatchConfig(
+            kafka: .init(bootstrapServers: cluster.bootstrapServers, groupID: group), processing: processing,
+            policies: PolicySet(policies))
+        for t in [config.kafka.inputTopics[0], config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic] {
+            try cluster.createTopic(name: t, partitions: partitions)
+        }
+    }
+
+    /// A running worker; `stop()` stops it gracefully, `crash()` abandons it like `kill -9` would.
+    final class RunningWorker: Sendable {
+        let pipeline: Pipeline
+        let status = WorkerStatus()
+        let done = Mutex<Result<Void, any Error>?>(nil)
+
+        init(pipeline: Pipeline) { self.pipeline = pipeline }
+
+        func stop() async throws {
+            pipeline.requestStop()
+            try await waitUntil(timeout: .seconds(60)) { self.done.withLock { $0 != nil } }
+            if case .failure(let e) = done.withLock({ $0! }) { throw e }
+        }
+    }
+
+    func startWorker(instance: String = "w1") -> RunningWorker {
+        let status = WorkerStatus()
+        let pipeline = Pipeline(
+            config: config, bootstrapServers: cluster.bootstrapServers, instanceID: instance, logger: Self.logger,
+            metrics: WorkerMetrics(), status: status)
+        let worker = RunningWorker(pipeline: pipeline)
+        let thread = Thread {
+            let result: Result<Void, any Error>
+            do { try pipeline.run(); result = .success(()) } catch { result = .failure(error) }
+            worker.done.withLock { $0 = result }
+        }
+        thread.start()
+        return worker
+    }
+
+    /// Produces JSON events keyed by conversation id (with the default partitioner).
+    func produce(_ lines: [String]) async throws {
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536"]),
+            logger: Self.logger)
+        defer { producer.shutdown() }
+        for line in lines {
+            let conversation = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["conversation_id"] as? String
+            _ = try await producer.send(
+                KafkaProducerRecord(topic: config.kafka.inputTopics[0], key: conversation.map { Array($0.utf8) } ?? Array("x".utf8), value: Array(line.utf8)))
+        }
+    }
+
+    /// Everything committed to `topic` so far (read_committed), read from the beginning.
+    func readAll(_ topic: String) async throws -> [KafkaConsumerMessage] {
+        let config = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
+        let partitions = self.partitions
+        return try await DedicatedThread.run(name: "test-reader") {
+            let reader = try KafkaPartitionReader(configuration: config, logger: Self.logger)
+            defer { reader.close() }
+            var all: [KafkaConsumerMessage] = []
+            for p in 0..<partitions {
+                _ = try reader.read(topic: topic, partition: Int32(p)) { all += $0 }
+            }
+            return all
+        }
+    }
+
+    /// Alerts on the alert topic as (type, subject, id) triples.
+    func alerts() async throws -> [AlertSeen] {
+        try await readAll(config.kafka.alertTopic).compactMap { m in
+            guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else { return nil }
+            return AlertSeen(id: o["id"] as? String ?? "", type: o["type"] as? String ?? "", subject: o["subject"] as? String ?? "")
+        }
+    }
+
+    struct AlertSeen: Hashable, Sendable, CustomStringConvertible {
+        var id: String
+        var type: String
+        var subject: String
+        var description: String { "\(type.replacingOccurrences(of: "loopwatch.sla.", with: "")) \(subject)" }
+    }
+
+    func destroy() { cluster.destroy() }
+}
+
+/// Waits for a condition with a bounded timeout (no fixed sleeps in tests).
+func waitUntil(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
+    let end = ContinuousClock.now + timeout
+    while ContinuousClock.now < end {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    struct TimedOut: Error {}
+    if try await condition() { return }
+    throw TimedOut()
+}
+
+/// Event JSON with an occurred_at relative to now.
+func eventJSON(_ id: String, _ conversation: String, _ kind: String, at: Timestamp, extra: String = "") -> String {
+    #"{"id":"\#(id)","conversation_id":"\#(conversation)","kind":"\#(kind)","occurred_at":"\#(RFC3339.format(at))","channel":"twitter"\#(extra)}"#
+}

@@ -47,6 +47,7 @@ import Testing
         let logger = Logger(label: "capture") { _ in CapturingLogHandler(lines: lines) }
         let producer = try KafkaProducer(configuration: KafkaConfiguration([
             "bootstrap.servers": "127.0.0.1:1",
+            "queue.buffering.max.kbytes": "65536",
             "debug": "conf,generic",
             "sasl.password": "hunter2",
             "sasl.username": "user",

@@ -99,4 +99,37 @@ import Testing
             #expect(again.map(\.offset) == [6, 7, 8, 9])
         }
     }
+
+    @Test func lostAssignmentIsReportedAsLost() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("lost")
+        try cluster.createTopic(name: topic, partitions: 2)
+        try await T.blocking {
+            let events = RebalanceRecorder()
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic],
+                logger: T.logger, rebalanceHandler: events.handler)
+            defer { consumer.close() }
+            let assigned = try T.waitUntil(timeout: .seconds(20)) {
+                _ = try consumer.poll(maxMessages: 10, timeout: .milliseconds(100))
+                return try consumer.assignment().count == 2
+            }
+            #expect(assigned)
+            // The coordinator forgets the member: the next heartbeat fails and the assignment is lost.
+            try cluster.pushRequestErrors(.heartbeat, [.unknownMemberID])
+            let lost = try T.waitUntil(timeout: .seconds(20)) {
+                _ = try consumer.poll(maxMessages: 10, timeout: .milliseconds(100))
+                return events.all.contains { if case .lost = $0 { true } else { false } }
+            }
+            #expect(lost)
+            // The member rejoins and gets its partitions back.
+            let rejoined = try T.waitUntil(timeout: .seconds(20)) {
+                _ = try consumer.poll(maxMessages: 10, timeout: .milliseconds(100))
+                let count = try consumer.assignment().count
+                return events.assigned.count >= 2 && count == 2
+            }
+            #expect(rejoined)
+        }
+    }
 }

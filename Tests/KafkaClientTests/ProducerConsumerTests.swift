@@ -85,7 +85,7 @@ import Testing
             received += batch.count
         }
         #expect(received == 50)
-        try await T.blocking { consumer.close() }
+        try await KafkaThread.run { consumer.close() }
         // After close the sequence finishes (buffered batches, if any, first).
         while try await iterator.next() != nil {}
         #expect(throws: KafkaError.self) { try consumer.poll(maxMessages: 1, timeout: .zero) }
@@ -153,6 +153,35 @@ import Testing
             #expect(delivered.load(ordering: .relaxed) == 5)
             let after = try T.consume(consumer, count: 5)
             #expect(after.map { T.string($0.value)! } == (0..<5).map { "during-\($0)" })
+        }
+    }
+
+    @Test func enqueueBackPressureWhenQueueIsFull() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("full")
+        try cluster.createTopic(name: topic, partitions: 1)
+        try await T.blocking {
+            let producer = try KafkaProducer(
+                configuration: T.producerConfiguration(cluster).with("queue.buffering.max.messages", "3"),
+                logger: T.logger)
+            defer { producer.shutdown() }
+            try cluster.setBrokerDown(-1)
+            for i in 0..<3 { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("\(i)"))) }
+            // Non-blocking by default: a full queue is reported at once.
+            #expect { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("x"))) }
+                throws: { ($0 as? KafkaError)?.code == .queueFull }
+            // Bounded wait: still full after 200 ms.
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("x")), maxBlock: .milliseconds(200)) }
+                throws: { ($0 as? KafkaError)?.code == .queueFull }
+            #expect(clock.now - start >= .milliseconds(200))
+            // Once the broker is back, a blocking enqueue gets room.
+            try cluster.setBrokerUp(-1)
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("3")), maxBlock: .seconds(20))
+            try producer.flush(timeout: .seconds(20))
+            #expect(producer.outstandingCount == 0)
         }
     }
 }

@@ -8,9 +8,13 @@ import Synchronization
 /// One mock cluster with loopwatch's topics, workers running on their own threads, a producer
 /// of events, and read_committed readers of the output topics — for worker tests through Kafka.
 final class WorkerHarness: Sendable {
+    /// Silent unless LOOPWATCH_TEST_LOG is set (faults are injected on purpose here).
     static let logger: Logger = {
+        if ProcessInfo.processInfo.environment["LOOPWATCH_TEST_LOG"] == nil {
+            return Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        }
         var l = Logger(label: "test")
-        l.logLevel = ProcessInfo.processInfo.environment["LOOPWATCH_TEST_LOG"] == nil ? .critical : .info
+        l.logLevel = .info
         return l
     }()
 

@@ -17,6 +17,9 @@ import Synchronization
 /// records of aborted transactions are skipped, and records of a transaction still open
 /// when the read reaches the LSO are not returned (nor anything after them). Offsets are
 /// not contiguous (transaction markers occupy offsets), so never compare counts to offsets.
+/// To restore a changelog written by a transactional producer, read it *after* that
+/// producer's `initTransactions`, which aborts a previous instance's open transaction and
+/// so lets the LSO advance past it.
 public final class KafkaPartitionReader: Sendable {
     private let client: RdKafkaClient
     private let queue: RdKafkaQueue

@@ -117,6 +117,45 @@ import Testing
                 groupMetadata: metadata, timeout: .seconds(10))
             try cluster.pushRequestErrors(.endTxn, [.notCoordinator, .coordinatorNotAvailable, .concurrentTransactions])
             try producer.commitTransaction(timeout: .seconds(15))
+
+            // The transaction coordinator moves between transactions.
+            for broker: Int32 in [2, 3] {
+                try cluster.setCoordinator(.transaction, key: producer.configuration["transactional.id"]!, brokerID: broker)
+                try producer.beginTransaction()
+                try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("moved-\(broker)")))
+                try producer.commitTransaction(timeout: .seconds(15))
+            }
+        }
+    }
+
+    @Test func timedOutCommitIsRecoveredByReinitialising() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("timeout")
+        try cluster.createTopic(name: topic, partitions: 1)
+        try await T.blocking {
+            var producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            try producer.initTransactions(timeout: .seconds(10))
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("slow")))
+            try cluster.setBrokerRTT(-1, rtt: .milliseconds(1500))
+            var failure: KafkaError?
+            do throws(KafkaError) {
+                try producer.commitTransaction(timeout: .milliseconds(200))
+            } catch {
+                failure = error
+            }
+            let error = try #require(failure)
+            #expect(error.isTimeout)
+            #expect(!error.isFatal)
+            try cluster.setBrokerRTT(-1, rtt: .zero)
+
+            // Outcome unknown: re-create the producer, which fences the old instance.
+            producer = try producer.reinitialized(timeout: .seconds(10))
+            defer { producer.shutdown() }
+            try producer.beginTransaction()
+            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("after")))
+            try producer.commitTransaction(timeout: .seconds(10))
         }
     }
 

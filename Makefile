@@ -39,8 +39,23 @@ demo: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product loopwatch
 	"$$($(SWIFT) build --show-bin-path)/loopwatch" demo
 
+## install: the binary, the systemd unit and an example /etc/loopwatch/loopwatch.yaml (kept if present).
+SYSCONFDIR   ?= /etc
+UNITDIR      ?= /etc/systemd/system
 install: release
 	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/loopwatch" "$(DESTDIR)$(PREFIX)/bin/loopwatch"
+	install -d -m 0755 "$(DESTDIR)$(UNITDIR)"
+	sed 's#/usr/local/bin/loopwatch#$(PREFIX)/bin/loopwatch#g; s#/usr/local/share#$(PREFIX)/share#g' deploy/loopwatch.service > "$(DESTDIR)$(UNITDIR)/loopwatch.service"
+	chmod 0644 "$(DESTDIR)$(UNITDIR)/loopwatch.service"
+	install -d -m 0755 "$(DESTDIR)$(SYSCONFDIR)/loopwatch" "$(DESTDIR)$(SYSCONFDIR)/loopwatch/credentials"
+	@if [ -e "$(DESTDIR)$(SYSCONFDIR)/loopwatch/loopwatch.yaml" ]; then \
+	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/loopwatch/loopwatch.yaml"; \
+	else \
+	  install -m 0644 config/loopwatch.example.yaml "$(DESTDIR)$(SYSCONFDIR)/loopwatch/loopwatch.yaml"; \
+	fi
+	@# LoadCredential= needs the file to exist; an empty one is fine until SASL is configured.
+	@[ -e "$(DESTDIR)$(SYSCONFDIR)/loopwatch/credentials/kafka-password" ] || install -m 0600 /dev/null "$(DESTDIR)$(SYSCONFDIR)/loopwatch/credentials/kafka-password"
+	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/loopwatch/README.md"
 
 clean:
 	rm -rf .build

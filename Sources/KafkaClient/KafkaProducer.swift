@@ -46,6 +46,8 @@ public final class KafkaProducer: Sendable {
 
     deinit {
         shutdown(timeout: .zero)
+        // No call can be in flight any more: fail whatever raced with shutdown().
+        purgeAndDrain()
     }
 
     /// Produces `record` and waits for its delivery report.
@@ -158,6 +160,12 @@ public final class KafkaProducer: Sendable {
             }
         }
         pollThread.stop()
+        purgeAndDrain()
+    }
+
+    /// Purges queued and in-flight records and serves their (failed) delivery reports
+    /// on the calling thread, so no `send` continuation is left pending.
+    private func purgeAndDrain() {
         let flags = Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
         _ = rd_kafka_purge(client.kafka, flags)
         let clock = ContinuousClock()

@@ -38,6 +38,9 @@ public final class KafkaTransactionalProducer: Sendable {
 
     private var kafka: OpaquePointer { producer.client.kafka }
 
+    /// The underlying producer (for tests of resource release).
+    var producerForTesting: KafkaProducer { producer }
+
     /// Registers the `transactional.id` with the coordinator, fencing older instances and
     /// completing their pending transactions. Blocks up to `timeout`; a timeout is retriable.
     public func initTransactions(timeout: Duration) throws(KafkaError) {
@@ -116,5 +119,10 @@ public final class KafkaTransactionalProducer: Sendable {
     /// Number of partitions of `topic`, or `nil` if unknown.
     public func partitionCount(topic: String, timeout: Duration = .seconds(10)) throws(KafkaError) -> Int? {
         try producer.partitionCount(topic: topic, timeout: timeout)
+    }
+
+    /// Partition counts of `topics`; unknown topics are absent.
+    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int] {
+        try producer.partitionCounts(topics: topics, timeout: timeout)
     }
 }

@@ -132,4 +132,34 @@ import Testing
             #expect(rejoined)
         }
     }
+
+    @Test func pollWithEndsReportsCaughtUpPartitions() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("ends")
+        try cluster.createTopic(name: topic, partitions: 2)
+        try await T.blocking {
+            let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
+            for i in 0..<3 { try producer.enqueue(KafkaProducerRecord(topic: topic, partition: 0, value: T.bytes("\(i)"))) }
+            try producer.flush(timeout: .seconds(10))
+            producer.shutdown()
+
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: T.unique("g")).with("enable.partition.eof", "true"),
+                topics: [topic], logger: T.logger)
+            defer { consumer.close() }
+            var messages: [KafkaConsumerMessage] = []
+            var ends: [Int32: Int64] = [:]
+            try T.waitUntil(timeout: .seconds(20)) {
+                let result = try consumer.pollWithEnds(maxMessages: 100, timeout: .milliseconds(100))
+                messages += result.messages
+                for end in result.ends { ends[end.partition] = end.offset }
+                return ends.count == 2
+            }
+            #expect(messages.count == 3)
+            #expect(ends == [0: 3, 1: 0])
+            // poll() skips partition-EOF events.
+            #expect(try consumer.poll(maxMessages: 10, timeout: .milliseconds(200)).isEmpty)
+        }
+    }
 }

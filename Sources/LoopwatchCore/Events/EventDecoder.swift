@@ -62,10 +62,11 @@ public struct EventDecoder: Sendable {
 
         var parser = EventParser(scanner: scanner)
         do {
-            return try parser.parse(now: now, maxFutureSkew: maxFutureSkew)
+            try parser.parse()
         } catch {
             return .failure(BadEvent(.invalidJSON, "message is not valid JSON: \(error.description)"))
         }
+        return parser.finish(now: now, maxFutureSkew: maxFutureSkew)
     }
 
     /// Decodes a message held in an array.

@@ -10,11 +10,14 @@ struct EventParser {
     private(set) var problem: BadEvent?
 
     private var seen: UInt16 = 0
-    private var id: String?
-    private var conversationID: String?
-    private var kind: InteractionEvent.Kind?
-    private var occurredAt: Timestamp?
-    private var occurredAtToken: JSONScanner.StringToken?
+    // Required fields are stored non-optional, with a bit in `present` once read (cheaper than
+    // `Optional<String>` copies on the hot path).
+    private var present: UInt8 = 0
+    private var id = ""
+    private var conversationID = ""
+    private var kind = InteractionEvent.Kind.broadcast
+    private var occurredAt = Timestamp(millis: 0)
+    private var occurredAtToken = JSONScanner.StringToken(start: 0, end: 0, hasEscapes: false)
     private var channel = "unknown"
     private var authorID: String?
     private var role: InteractionEvent.Role?
@@ -27,15 +30,16 @@ struct EventParser {
 
     init(scanner: JSONScanner) { s = scanner }
 
-    /// Parses the message; `now` and `maxFutureSkew` drive the `future_timestamp` check.
-    mutating func parse(now: Timestamp?, maxFutureSkew: TimeSpan?) throws(JSONSyntaxError) -> Result<InteractionEvent, BadEvent> {
+    /// Reads the whole message, throwing on a JSON syntax error; then call ``finish(now:maxFutureSkew:)``.
+    mutating func parse() throws(JSONSyntaxError) {
         s.skipWhitespace()
         let kindOfTop = try s.kindOfValue()
         guard kindOfTop == .object else {
             let at = s.pos
             try s.skipValue(depth: 1)
             try expectEnd()
-            return .failure(BadEvent(.invalidJSON, "message is not a JSON object: found \(kindOfTop.phrase) at byte \(at)"))
+            report(.invalidJSON, "message is not a JSON object: found \(kindOfTop.phrase) at byte \(at)")
+            return
         }
         if try s.beginObject() {
             repeat {
@@ -54,8 +58,6 @@ struct EventParser {
             } while try s.afterMember()
         }
         try expectEnd()
-        if let problem { return .failure(problem) }
-        return finish(now: now, maxFutureSkew: maxFutureSkew)
     }
 
     private mutating func expectEnd() throws(JSONSyntaxError) {
@@ -74,9 +76,9 @@ struct EventParser {
     private mutating func read(_ field: EventField) throws(JSONSyntaxError) {
         switch field {
         case .id:
-            id = try readNonEmptyString(field.name)
+            if let v = try readNonEmptyString(field.name) { id = v; present |= 1 }
         case .conversationID:
-            conversationID = try readNonEmptyString(field.name)
+            if let v = try readNonEmptyString(field.name) { conversationID = v; present |= 2 }
         case .kind:
             guard let t = try readString(field.name) else { return }
             if s.equals(t, "response") { kind = .response }
@@ -85,13 +87,16 @@ struct EventParser {
             else if s.equals(t, "status") { kind = .status }
             else {
                 report(.unknownKind, "field \"kind\": \(quoted(t)) is not one of broadcast, response, acknowledgement, status")
+                return
             }
+            present |= 4
         case .occurredAt:
             guard let t = try readString(field.name) else { return }
             let parsed = t.hasEscapes ? RFC3339.parse(s.makeString(t)) : RFC3339.parse(s.rawBytes(t))
             if let parsed {
                 occurredAt = parsed
                 occurredAtToken = t
+                present |= 8
             } else {
                 report(.badTimestamp, "field \"occurred_at\": \(quoted(t)) is not an RFC 3339 timestamp with offset")
             }
@@ -203,7 +208,10 @@ struct EventParser {
             let e = try s.kindOfValue()
             if e == .string {
                 let t = try s.scanString()
-                if problem == nil { tags.append(s.makeString(t)) }
+                if problem == nil {
+                    if tags.isEmpty { tags.reserveCapacity(4) }
+                    tags.append(s.makeString(t))
+                }
             } else {
                 report(.wrongType, "field \"tags[\(index)]\": expected a string, found \(e.phrase)")
                 try s.skipValue(depth: 3)
@@ -242,17 +250,21 @@ struct EventParser {
                 nullKeys.append(key)  // `null` leaves the attribute absent
                 continue
             }
+            if attributes.isEmpty { attributes.reserveCapacity(4) }
             attributes.append(InteractionEvent.Attribute(key: key, value: s.makeString(t)))
         } while try s.afterMember()
     }
 
     // MARK: Result
 
-    private func finish(now: Timestamp?, maxFutureSkew: TimeSpan?) -> Result<InteractionEvent, BadEvent> {
-        guard let id else { return .failure(missing("id")) }
-        guard let conversationID else { return .failure(missing("conversation_id")) }
-        guard let kind else { return .failure(missing("kind")) }
-        guard let occurredAt, let occurredAtToken else { return .failure(missing("occurred_at")) }
+    /// The event, or the first problem found; `now` and `maxFutureSkew` drive the
+    /// `future_timestamp` check.
+    consuming func finish(now: Timestamp?, maxFutureSkew: TimeSpan?) -> Result<InteractionEvent, BadEvent> {
+        if let problem { return .failure(problem) }
+        guard present & 1 != 0 else { return .failure(missing("id")) }
+        guard present & 2 != 0 else { return .failure(missing("conversation_id")) }
+        guard present & 4 != 0 else { return .failure(missing("kind")) }
+        guard present & 8 != 0 else { return .failure(missing("occurred_at")) }
         if kind == .status && status == nil {
             return .failure(BadEvent(.missingField, "field \"status\" is missing or null; it is required when kind is \"status\""))
         }

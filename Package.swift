@@ -79,6 +79,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "loopwatchTests",
+            dependencies: [
+                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchWorker",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "LoopwatchWorkerTests",
             dependencies: ["LoopwatchWorker", "LoopwatchCore", "KafkaClient"],
             swiftSettings: strict

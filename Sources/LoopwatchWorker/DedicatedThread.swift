@@ -2,8 +2,9 @@ import Foundation
 
 /// Runs blocking work on its own OS thread and awaits it from async code, so librdkafka's
 /// blocking calls never occupy the Swift concurrency pool.
-enum DedicatedThread {
-    static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+public enum DedicatedThread {
+    /// Runs `body` on a new thread named `name` and returns its result.
+    public static func run<T: Sendable>(name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let thread = Thread {
                 do {

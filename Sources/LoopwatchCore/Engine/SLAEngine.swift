@@ -179,12 +179,16 @@ public struct SLAEngine: Sendable {
 
     // MARK: Clock
 
-    /// Moves the watermark forward (never back) and fires every deadline at or before it.
+    /// Moves the watermark forward (never back) and fires every deadline at or before it, in
+    /// deadline order: the clock steps through each due instant, so alerts come out sorted by
+    /// their `time` however far the watermark jumps.
     public mutating func advance(to newWatermark: Timestamp) {
-        if newWatermark > watermark { watermark = newWatermark }
-        while let (slot, _) = scheduler.popDue(atOrBefore: watermark.millis) {
+        let target = max(watermark, newWatermark)
+        while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
+            if due > watermark.millis { watermark = Timestamp(millis: due) }
             evaluate(slot)
         }
+        watermark = target
     }
 
     /// The earliest pending deadline (for a caller that sleeps until then).

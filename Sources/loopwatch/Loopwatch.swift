@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// `loopwatch`: keeps brands honest on social media (SPEC §8).
+@main
+struct Loopwatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loopwatch",
+        abstract: "Raises an alert when a customer's concern stays unanswered past its SLA.",
+        version: LoopwatchVersion.string,
+        subcommands: [RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, DemoCommand.self]
+    )
+}
+
+/// The version printed by `--version`.
+enum LoopwatchVersion {
+    static let string = "0.1.0"
+}
+
+/// Exit statuses shared by the commands (sysexits.h where one fits).
+enum ExitStatus {
+    /// EX_CONFIG: the configuration is invalid.
+    static let badConfig = ExitCode(78)
+    /// EX_NOINPUT: an input file cannot be opened.
+    static let noInput = ExitCode(66)
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Synchronization
+
+/// Runs the built `loopwatch` binary the way an operator or systemd would, capturing output.
+final class LoopwatchProcess: Sendable {
+    /// The binary next to the test bundle (SwiftPM puts products and tests in one directory).
+    static let binary: URL = {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("loopwatch")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/loopwatch")
+    }()
+
+    let process: Process
+    private let output = Output()
+
+    /// Captured output, appended to by the pipes' handlers.
+    final class Output: Sendable {
+        let stdout = Mutex(Data())
+        let stderr = Mutex(Data())
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:], stdin: FileHandle? = nil) throws {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["NOTIFY_SOCKET"] = nil
+        env["WATCHDOG_USEC"] = nil
+        env["JOURNAL_STREAM"] = nil
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        if let stdin { p.standardInput = stdin }
+        process = p
+        let captured = output
+        out.fileHandleForReading.readabilityHandler = { h in
+            let d = h.availableData
+            captured.stdout.withLock { $0.append(d) }
+        }
+        err.fileHandleForReading.readabilityHandler = { h in
+            let d = h.availableData
+            captured.stderr.withLock { $0.append(d) }
+        }
+        try p.run()
+    }
+
+    var stdout: String { String(decoding: output.stdout.withLock { $0 }, as: UTF8.self) }
+    var stderr: String { String(decoding: output.stderr.withLock { $0 }, as: UTF8.self) }
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    func signal(_ s: Int32) { kill(process.processIdentifier, s) }
+
+    /// Waits (bounded) for the process to exit and returns its status.
+    func exitStatus(within timeout: Duration = .seconds(60)) async throws -> Int32 {
+        let end = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < end else {
+                process.terminate()
+                struct StillRunning: Error {}
+                throw StillRunning()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Let the pipe handlers drain.
+        try await Task.sleep(for: .milliseconds(50))
+        return process.terminationStatus
+    }
+
+    /// Runs to completion and returns (status, stdout, stderr).
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String, String) {
+        let p = try LoopwatchProcess(arguments, environment: environment)
+        let status = try await p.exitStatus()
+        return (status, p.stdout, p.stderr)
+    }
+}
+
+/// A fake `$NOTIFY_SOCKET`: collects the datagrams a `Type=notify` service sends.
+final class NotifySocket: Sendable {
+    let path: String
+    private let fd: Int32
+    private let messages = Mutex<[(at: ContinuousClock.Instant, text: String)]>([])
+    private let closed = Mutex(false)
+
+    init() throws {
+        path = NSTemporaryDirectory() + "lw-notify-\(UInt32.random(in: 0...UInt32.max)).sock"
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8) + [0]) }
+        let ok = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        struct BindFailed: Error {}
+        guard ok == 0 else { throw BindFailed() }
+        var tv = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let thread = Thread { [self] in self.receive() }
+        thread.start()
+    }
+
+    private func receive() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !closed.withLock({ $0 }) {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > 0 {
+                let text = String(decoding: buffer[0..<n], as: UTF8.self)
+                messages.withLock { $0.append((.now, text)) }
+            }
+        }
+        close(fd)
+        unlink(path)
+    }
+
+    /// Every message so far.
+    var all: [(at: ContinuousClock.Instant, text: String)] { messages.withLock { $0 } }
+
+    /// Messages containing a `KEY=value` line.
+    func received(_ line: String) -> [(at: ContinuousClock.Instant, text: String)] {
+        all.filter { $0.text.split(separator: "\n").contains { $0.hasPrefix(line) } }
+    }
+
+    func stop() { closed.withLock { $0 = true } }
+}
+
+/// Waits for a condition with a bounded timeout (no fixed sleeps in tests).
+func waitUntil(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
+    let end = ContinuousClock.now + timeout
+    while ContinuousClock.now < end {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    struct TimedOut: Error {}
+    if try await condition() { return }
+    throw TimedOut()
+}
+
+/// A temporary file with `contents`.
+func temporaryFile(_ name: String, _ contents: String) throws -> String {
+    let dir = NSTemporaryDirectory() + "lw-\(UInt32.random(in: 0...UInt32.max))"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = dir + "/" + name
+    try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}

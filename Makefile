@@ -17,6 +17,8 @@ deps:
 	@missing=""; \
 	pkg-config --exists rdkafka 2>/dev/null && test -f /usr/include/librdkafka/rdkafka_mock.h || missing="$$missing librdkafka-dev"; \
 	command -v kcat >/dev/null 2>&1 || missing="$$missing kcat"; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	python3 -c 'import jsonschema' 2>/dev/null || missing="$$missing python3-jsonschema"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
@@ -29,9 +31,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(SWIFT_FLAGS)
 
-## test: the whole test suite (unit, scenario, Kafka mock-cluster tests).
+## test: the whole test suite (unit, scenario, Kafka mock-cluster, binary and deployment checks).
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	python3 tools/check_schemas.py "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
+	tools/check_deploy.sh "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 
 ## demo: the main job end to end on the embedded broker, in about a minute.

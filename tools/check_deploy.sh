@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Checks deploy/loopwatch.service: `systemd-analyze verify` (with the built binary in place of
+# /usr/local/bin/loopwatch) and `systemd-analyze security --offline` exposure <= 2.0.
+set -euo pipefail
+binary=$(realpath "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+if ! command -v systemd-analyze >/dev/null; then
+  echo "systemd-analyze not found: skipping the unit checks"; exit 0
+fi
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+sed "s#/usr/local/bin/loopwatch#$binary#g" "$root/deploy/loopwatch.service" > "$dir/loopwatch.service"
+systemd-analyze verify "$dir/loopwatch.service"
+systemd-analyze security --offline=yes --threshold=20 "$dir/loopwatch.service" > "$dir/security.txt" || {
+  cat "$dir/security.txt"; echo "deploy/loopwatch.service: exposure above 2.0"; exit 1; }
+tail -n 1 "$dir/security.txt"

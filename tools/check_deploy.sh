@@ -14,3 +14,9 @@ systemd-analyze verify "$dir/loopwatch.service"
 systemd-analyze security --offline=yes --threshold=20 "$dir/loopwatch.service" > "$dir/security.txt" || {
   cat "$dir/security.txt"; echo "deploy/loopwatch.service: exposure above 2.0"; exit 1; }
 tail -n 1 "$dir/security.txt"
+if command -v promtool >/dev/null; then
+  promtool check rules "$root/deploy/prometheus/loopwatch-rules.yaml"
+else
+  echo "promtool not found: skipping the alert rule check (Debian package: prometheus)"
+fi
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["panels"], "no panels"; print(f"{sys.argv[1]}: {len(d["panels"])} panels")' "$root/deploy/grafana/loopwatch.json"

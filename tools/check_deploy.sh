@@ -19,4 +19,4 @@ if command -v promtool >/dev/null; then
 else
   echo "promtool not found: skipping the alert rule check (Debian package: prometheus)"
 fi
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["panels"], "no panels"; print(f"{sys.argv[1]}: {len(d["panels"])} panels")' "$root/deploy/grafana/loopwatch.json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["panels"], "no panels"; print("%s: %d panels" % (sys.argv[1], len(d["panels"])))' "$root/deploy/grafana/loopwatch.json"

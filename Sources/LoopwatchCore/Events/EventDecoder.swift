@@ -61,12 +61,14 @@ public struct EventDecoder: Sendable {
         }
 
         var parser = EventParser(scanner: scanner)
+        var event = EventParser.blankEvent()
         do {
-            try parser.parse()
+            try parser.parse(into: &event)
         } catch {
             return .failure(BadEvent(.invalidJSON, "message is not valid JSON: \(error.description)"))
         }
-        return parser.finish(now: now, maxFutureSkew: maxFutureSkew)
+        if let bad = parser.finish(&event, now: now, maxFutureSkew: maxFutureSkew) { return .failure(bad) }
+        return .success(event)
     }
 
     /// Decodes a message held in an array.

@@ -10,28 +10,22 @@ struct EventParser {
     private(set) var problem: BadEvent?
 
     private var seen: UInt16 = 0
-    // Required fields are stored non-optional, with a bit in `present` once read (cheaper than
-    // `Optional<String>` copies on the hot path).
+    // The event is built in place in the caller's variable (no copies of the whole event on the
+    // hot path); `present` has a bit per required field once read.
     private var present: UInt8 = 0
-    private var id = ""
-    private var conversationID = ""
-    private var kind = InteractionEvent.Kind.broadcast
-    private var occurredAt = Timestamp(millis: 0)
     private var occurredAtToken = JSONScanner.StringToken(start: 0, end: 0, hasEscapes: false)
-    private var channel = "unknown"
-    private var authorID: String?
     private var role: InteractionEvent.Role?
-    private var automated = false
-    private var priority = InteractionEvent.Priority.normal
-    private var tags: [String] = []
-    private var attributes: [InteractionEvent.Attribute] = []
-    private var text: String?
-    private var status: InteractionEvent.AgentStatus?
 
     init(scanner: JSONScanner) { s = scanner }
 
-    /// Reads the whole message, throwing on a JSON syntax error; then call ``finish(now:maxFutureSkew:)``.
-    mutating func parse() throws(JSONSyntaxError) {
+    /// A blank event for ``parse(into:)`` to fill.
+    static func blankEvent() -> InteractionEvent {
+        InteractionEvent(blank: ())
+    }
+
+    /// Reads the whole message into `event` (a ``blankEvent()``), throwing on a JSON syntax
+    /// error; then call ``finish(_:now:maxFutureSkew:)``.
+    mutating func parse(into event: inout InteractionEvent) throws(JSONSyntaxError) {
         s.skipWhitespace()
         let kindOfTop = try s.kindOfValue()
         guard kindOfTop == .object else {
@@ -50,7 +44,7 @@ struct EventParser {
                         try s.skipValue(depth: 2)
                     } else {
                         seen |= field.bit
-                        try read(field)
+                        try read(field, into: &event)
                     }
                 } else {
                     try s.skipValue(depth: 2)
@@ -73,18 +67,18 @@ struct EventParser {
 
     // MARK: Fields
 
-    private mutating func read(_ field: EventField) throws(JSONSyntaxError) {
+    private mutating func read(_ field: EventField, into event: inout InteractionEvent) throws(JSONSyntaxError) {
         switch field {
         case .id:
-            if let v = try readNonEmptyString(field.name) { id = v; present |= 1 }
+            if let v = try readNonEmptyString(field.name) { event.id = v; present |= 1 }
         case .conversationID:
-            if let v = try readNonEmptyString(field.name) { conversationID = v; present |= 2 }
+            if let v = try readNonEmptyString(field.name) { event.conversationID = v; present |= 2 }
         case .kind:
             guard let t = try readString(field.name) else { return }
-            if s.equals(t, "response") { kind = .response }
-            else if s.equals(t, "acknowledgement") { kind = .acknowledgement }
-            else if s.equals(t, "broadcast") { kind = .broadcast }
-            else if s.equals(t, "status") { kind = .status }
+            if s.equals(t, "response") { event.kind = .response }
+            else if s.equals(t, "acknowledgement") { event.kind = .acknowledgement }
+            else if s.equals(t, "broadcast") { event.kind = .broadcast }
+            else if s.equals(t, "status") { event.kind = .status }
             else {
                 report(.unknownKind, "field \"kind\": \(quoted(t)) is not one of broadcast, response, acknowledgement, status")
                 return
@@ -94,35 +88,35 @@ struct EventParser {
             guard let t = try readString(field.name) else { return }
             let parsed = t.hasEscapes ? RFC3339.parse(s.makeString(t)) : RFC3339.parse(s.rawBytes(t))
             if let parsed {
-                occurredAt = parsed
+                event.occurredAt = parsed
                 occurredAtToken = t
                 present |= 8
             } else {
                 report(.badTimestamp, "field \"occurred_at\": \(quoted(t)) is not an RFC 3339 timestamp with offset")
             }
         case .channel:
-            if let t = try readString(field.name), t.rawCount > 0 { channel = s.makeString(t) }
+            if let t = try readString(field.name), t.rawCount > 0 { event.channel = s.makeString(t) }
         case .author:
-            try readAuthor()
+            try readAuthor(into: &event)
         case .priority:
             guard let t = try readString(field.name) else { return }
-            if s.equals(t, "normal") { priority = .normal }
-            else if s.equals(t, "high") { priority = .high }
-            else if s.equals(t, "urgent") { priority = .urgent }
-            else if s.equals(t, "low") { priority = .low }
+            if s.equals(t, "normal") { event.priority = .normal }
+            else if s.equals(t, "high") { event.priority = .high }
+            else if s.equals(t, "urgent") { event.priority = .urgent }
+            else if s.equals(t, "low") { event.priority = .low }
             else { report(.invalidValue, "field \"priority\": \(quoted(t)) is not one of low, normal, high, urgent") }
         case .tags:
-            try readTags()
+            try readTags(into: &event)
         case .attributes:
-            try readAttributes()
+            try readAttributes(into: &event)
         case .text:
-            if let t = try readString(field.name) { text = s.makeString(t) }
+            if let t = try readString(field.name) { event.text = s.makeString(t) }
         case .status:
             guard let t = try readString(field.name) else { return }
-            if s.equals(t, "waiting_on_customer") { status = .waitingOnCustomer }
-            else if s.equals(t, "waiting_on_third_party") { status = .waitingOnThirdParty }
-            else if s.equals(t, "open") { status = .open }
-            else if s.equals(t, "closed") { status = .closed }
+            if s.equals(t, "waiting_on_customer") { event.status = .waitingOnCustomer }
+            else if s.equals(t, "waiting_on_third_party") { event.status = .waitingOnThirdParty }
+            else if s.equals(t, "open") { event.status = .open }
+            else if s.equals(t, "closed") { event.status = .closed }
             else {
                 report(.invalidValue, "field \"status\": \(quoted(t)) is not one of waiting_on_customer, waiting_on_third_party, open, closed")
             }
@@ -138,10 +132,10 @@ struct EventParser {
         return nil
     }
 
-    private mutating func readNonEmptyString(_ name: String) throws(JSONSyntaxError) -> String? {
-        guard let t = try readString(name) else { return nil }
+    private mutating func readNonEmptyString(_ name: @autoclosure () -> String) throws(JSONSyntaxError) -> String? {
+        guard let t = try readString(name()) else { return nil }
         guard t.rawCount > 0 else {
-            report(.invalidValue, "field \"\(name)\" must not be empty")
+            report(.invalidValue, "field \"\(name())\" must not be empty")
             return nil
         }
         return s.makeString(t)
@@ -159,7 +153,7 @@ struct EventParser {
         return (true, try s.beginObject())
     }
 
-    private mutating func readAuthor() throws(JSONSyntaxError) {
+    private mutating func readAuthor(into event: inout InteractionEvent) throws(JSONSyntaxError) {
         guard case (true, true) = try enterObject("author", depth: 2) else { return }
         var seenAuthor: UInt8 = 0
         repeat {
@@ -177,7 +171,7 @@ struct EventParser {
             seenAuthor |= bit
             switch bit {
             case 1:
-                if let t = try readString("author.id", depth: 3) { authorID = s.makeString(t) }
+                if let t = try readString("author.id", depth: 3) { event.authorID = s.makeString(t) }
             case 2:
                 guard let t = try readString("author.role", depth: 3) else { break }
                 if s.equals(t, "customer") { role = .customer }
@@ -186,7 +180,7 @@ struct EventParser {
             default:
                 let k = try s.kindOfValue()
                 if k == .bool {
-                    automated = try s.scanBool()
+                    event.automated = try s.scanBool()
                 } else {
                     if k != .null { report(.wrongType, "field \"author.automated\": expected a boolean, found \(k.phrase)") }
                     try s.skipValue(depth: 3)
@@ -195,7 +189,7 @@ struct EventParser {
         } while try s.afterMember()
     }
 
-    private mutating func readTags() throws(JSONSyntaxError) {
+    private mutating func readTags(into event: inout InteractionEvent) throws(JSONSyntaxError) {
         let k = try s.kindOfValue()
         guard k == .array else {
             if k != .null { report(.wrongType, "field \"tags\": expected an array of strings, found \(k.phrase)") }
@@ -209,8 +203,8 @@ struct EventParser {
             if e == .string {
                 let t = try s.scanString()
                 if problem == nil {
-                    if tags.isEmpty { tags.reserveCapacity(4) }
-                    tags.append(s.makeString(t))
+                    if event.tags.isEmpty { event.tags.reserveCapacity(4) }
+                    event.tags.append(s.makeString(t))
                 }
             } else {
                 report(.wrongType, "field \"tags[\(index)]\": expected a string, found \(e.phrase)")
@@ -220,7 +214,7 @@ struct EventParser {
         } while try s.afterElement()
     }
 
-    private mutating func readAttributes() throws(JSONSyntaxError) {
+    private mutating func readAttributes(into event: inout InteractionEvent) throws(JSONSyntaxError) {
         guard case (true, true) = try enterObject("attributes", depth: 2) else { return }
         // Duplicate keys: a linear scan while small, a set beyond that (bounded cost on any input).
         var nullKeys: [String] = []
@@ -236,9 +230,9 @@ struct EventParser {
             if index != nil {
                 duplicate = !index!.insert(key).inserted
             } else {
-                duplicate = attributes.contains { $0.key == key } || nullKeys.contains(key)
-                if !duplicate && attributes.count + nullKeys.count >= 16 {
-                    index = Set(attributes.map(\.key) + nullKeys + [key])
+                duplicate = event.attributes.contains { $0.key == key } || nullKeys.contains(key)
+                if !duplicate && event.attributes.count + nullKeys.count >= 16 {
+                    index = Set(event.attributes.map(\.key) + nullKeys + [key])
                 }
             }
             if duplicate {
@@ -250,36 +244,33 @@ struct EventParser {
                 nullKeys.append(key)  // `null` leaves the attribute absent
                 continue
             }
-            if attributes.isEmpty { attributes.reserveCapacity(4) }
-            attributes.append(InteractionEvent.Attribute(key: key, value: s.makeString(t)))
+            if event.attributes.isEmpty { event.attributes.reserveCapacity(4) }
+            event.attributes.append(InteractionEvent.Attribute(key: key, value: s.makeString(t)))
         } while try s.afterMember()
     }
 
     // MARK: Result
 
-    /// The event, or the first problem found; `now` and `maxFutureSkew` drive the
-    /// `future_timestamp` check.
-    consuming func finish(now: Timestamp?, maxFutureSkew: TimeSpan?) -> Result<InteractionEvent, BadEvent> {
-        if let problem { return .failure(problem) }
-        guard present & 1 != 0 else { return .failure(missing("id")) }
-        guard present & 2 != 0 else { return .failure(missing("conversation_id")) }
-        guard present & 4 != 0 else { return .failure(missing("kind")) }
-        guard present & 8 != 0 else { return .failure(missing("occurred_at")) }
-        if kind == .status && status == nil {
-            return .failure(BadEvent(.missingField, "field \"status\" is missing or null; it is required when kind is \"status\""))
+    /// Completes `event` (role default, status only for `kind: status`), or returns the first
+    /// problem found; `now` and `maxFutureSkew` drive the `future_timestamp` check.
+    func finish(_ event: inout InteractionEvent, now: Timestamp?, maxFutureSkew: TimeSpan?) -> BadEvent? {
+        if let problem { return problem }
+        guard present & 1 != 0 else { return missing("id") }
+        guard present & 2 != 0 else { return missing("conversation_id") }
+        guard present & 4 != 0 else { return missing("kind") }
+        guard present & 8 != 0 else { return missing("occurred_at") }
+        if event.kind == .status && event.status == nil {
+            return BadEvent(.missingField, "field \"status\" is missing or null; it is required when kind is \"status\"")
         }
-        if let now, let maxFutureSkew, occurredAt > now + maxFutureSkew {
-            return .failure(BadEvent(
+        if let now, let maxFutureSkew, event.occurredAt > now + maxFutureSkew {
+            return BadEvent(
                 .futureTimestamp,
                 "field \"occurred_at\": \(quoted(occurredAtToken)) is more than \(maxFutureSkew) ahead of the wall clock (\(now))"
-            ))
+            )
         }
-        return .success(InteractionEvent(
-            id: id, conversationID: conversationID, kind: kind, occurredAt: occurredAt,
-            channel: channel, authorID: authorID, role: role, automated: automated,
-            priority: priority, tags: tags, attributes: attributes, text: text,
-            status: kind == .status ? status : nil
-        ))
+        event.role = role ?? (event.kind == .response ? .customer : .brand)
+        if event.kind != .status { event.status = nil }
+        return nil
     }
 
     private func missing(_ name: String) -> BadEvent {

@@ -125,6 +125,24 @@ public struct InteractionEvent: Sendable, Equatable {
         self.status = status
     }
 
+    /// An empty event for a decoder to fill in place: every stored property is assigned a
+    /// literal directly (no parameter copies), which keeps decoding cheap.
+    init(blank: Void) {
+        id = ""
+        conversationID = ""
+        kind = .broadcast
+        occurredAt = Timestamp(millis: 0)
+        channel = "unknown"
+        authorID = nil
+        role = .brand
+        automated = false
+        priority = .normal
+        tags = []
+        attributes = []
+        text = nil
+        status = nil
+    }
+
     /// The value of attribute `key`, if present.
     public func attribute(_ key: String) -> String? {
         for a in attributes where a.key == key { return a.value }

@@ -73,6 +73,7 @@ struct JSONScanner {
     }
 
     /// The type of the value starting at ``pos`` (after whitespace), without consuming it.
+    @inline(__always)
     mutating func kindOfValue() throws(JSONSyntaxError) -> ValueKind {
         guard pos < count else { throw fail("unexpected end of input, expected a value", at: pos) }
         switch byte(pos) {
@@ -97,6 +98,7 @@ struct JSONScanner {
     }
 
     /// Reads a member name and the `:` after it; leaves ``pos`` at the value.
+    @inline(__always)
     mutating func nextKey() throws(JSONSyntaxError) -> StringToken {
         guard peek() == UInt8(ascii: "\"") else {
             throw fail(pos < count ? "expected a quoted object key" : "unexpected end of input in an object", at: pos)
@@ -111,6 +113,7 @@ struct JSONScanner {
 
     /// After a member value: consumes `,` (returns true, positioned at the next key) or `}`
     /// (returns false).
+    @inline(__always)
     mutating func afterMember() throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
         guard pos < count else { throw fail("unexpected end of input in an object", at: pos) }
@@ -249,6 +252,7 @@ struct JSONScanner {
 
     /// Reads a string literal starting at the opening quote at ``pos``, validating escapes
     /// (including `\uXXXX` surrogate pairs) and rejecting raw control characters.
+    @inline(__always)
     mutating func scanString() throws(JSONSyntaxError) -> StringToken {
         let open = pos
         let start = pos &+ 1
@@ -330,6 +334,7 @@ struct JSONScanner {
     }
 
     /// Builds the string value of a token (already validated by ``scanString()``).
+    @inline(__always)
     func makeString(_ t: StringToken) -> String {
         if !t.hasEscapes {
             // Measured: `String(decoding:as:)` is ~4× faster than `String(unsafeUninitializedCapacity:)`

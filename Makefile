@@ -8,7 +8,7 @@ CONFIG       ?= debug
 SWIFT_FLAGS  ?=
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build release test demo bench install clean
+.PHONY: all deps build release test demo bench chaos install clean
 
 all: build
 
@@ -38,6 +38,14 @@ test: deps
 	python3 tools/check_schemas.py "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	tools/check_deploy.sh "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+
+## chaos: the long fault suite (seeded random kill -9, workers joining/leaving, broker outages,
+## transaction and produce errors, bad events). CHAOS_SECONDS and CHAOS_SEED (default: random).
+CHAOS_SECONDS ?= 180
+CHAOS_SEED    ?= $(shell od -An -N3 -tu4 /dev/urandom | tr -d ' ')
+chaos: deps
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	LOOPWATCH_CHAOS_SECONDS=$(CHAOS_SECONDS) LOOPWATCH_CHAOS_SEED=$(CHAOS_SEED) $(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ChaosTests
 
 ## demo: the main job end to end on the embedded broker, in about a minute.
 demo: deps

@@ -137,8 +137,8 @@ import Testing
         var subject: String
     }
 
-    static func alertIDs(_ cluster: KafkaMockCluster) async throws -> [Seen] {
-        try await read(cluster, "sla-alerts").compactMap { m in
+    static func alertIDs(_ cluster: KafkaMockCluster, partitions: Int = 2) async throws -> [Seen] {
+        try await read(cluster, "sla-alerts", partitions: partitions).compactMap { m in
             guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else { return nil }
             return Seen(id: o["id"] as? String ?? "", subject: o["subject"] as? String ?? "")
         }
@@ -148,13 +148,13 @@ import Testing
         try await read(cluster, topic).count
     }
 
-    static func read(_ cluster: KafkaMockCluster, _ topic: String) async throws -> [KafkaConsumerMessage] {
+    static func read(_ cluster: KafkaMockCluster, _ topic: String, partitions: Int = 2) async throws -> [KafkaConsumerMessage] {
         let bootstrap = cluster.bootstrapServers
         return try await DedicatedThread.run(name: "test-reader") {
             let reader = try KafkaPartitionReader(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
             defer { reader.close() }
             var all: [KafkaConsumerMessage] = []
-            for p in 0..<2 { _ = try reader.read(topic: topic, partition: Int32(p)) { all += $0 } }
+            for p in 0..<partitions { _ = try reader.read(topic: topic, partition: Int32(p)) { all += $0 } }
             return all
         }
     }

@@ -26,9 +26,10 @@ public enum RFC3339 {
 
     /// Formats an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, always milliseconds).
     public static func format(_ t: Timestamp) -> String {
-        String(unsafeUninitializedCapacity: formattedLength) { buffer in
+        // Measured faster than `String(unsafeUninitializedCapacity:)`.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: formattedLength) { buffer in
             write(t, to: buffer.baseAddress!)
-            return formattedLength
+            return String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
         }
     }
 

@@ -100,6 +100,9 @@ public struct ConversationState: Sendable, Equatable {
     public var lastCustomerText: String?
     public var lastCustomerTextAt: Int64
 
+    /// An empty state, used as a placeholder while a slot's state is being worked on.
+    static let placeholder = ConversationState()
+
     public init(channel: String = "unknown", priority: InteractionEvent.Priority = .normal) {
         self.channel = channel
         self.priority = priority

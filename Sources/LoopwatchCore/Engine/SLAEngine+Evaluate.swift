@@ -13,7 +13,7 @@ extension SLAEngine {
     mutating func evaluate(_ slot: Int32) {
         let s = Int(slot)
         guard slots[s].live else { return }
-        var st = slots[s].state
+        var st = takeState(slot)
         let w = watermark.millis
         var concerns = scratch
         scratch = []
@@ -34,7 +34,7 @@ extension SLAEngine {
             if p < policies.policies.count, let target = policies.policies[p].target(for: c.metric) {
                 let policy = policies.policies[p]
                 let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, policy: policy)
-                for item in plan(policy: policy, target: target) where mask & item.bit == 0 {
+                for item in plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
                     let due: Int64?
                     if item.kind == .breached { due = deadline } else {
                         due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, policy: policy)
@@ -121,24 +121,33 @@ extension SLAEngine {
         if scheduler.due(of: slot) != nextDue { scheduler.schedule(slot, at: nextDue) }
     }
 
-    /// The alerts a policy plans for one concern, in clock order.
-    func plan(policy: Policy, target: TimeSpan) -> [PlannedAlert] {
-        var out: [PlannedAlert] = []
-        out.reserveCapacity(2 + policy.escalations.count)
-        if let warn = policy.warnBefore, warn < target {
-            out.append(
-                PlannedAlert(kind: .warning, level: 0, elapsed: target - warn, severity: "warning",
-                    bit: ConversationState.Mark.warningBit))
+    /// The alerts each policy plans for a concern of each metric, in clock order.
+    static func plans(for policies: PolicySet) -> [[PlannedAlert]] {
+        var all: [[PlannedAlert]] = []
+        for policy in policies.policies {
+            for metric in [SLAMetric.firstResponse, .nextResponse] {
+                guard let target = policy.target(for: metric) else {
+                    all.append([])
+                    continue
+                }
+                var out: [PlannedAlert] = []
+                if let warn = policy.warnBefore, warn < target {
+                    out.append(
+                        PlannedAlert(kind: .warning, level: 0, elapsed: target - warn, severity: "warning",
+                            bit: ConversationState.Mark.warningBit))
+                }
+                out.append(
+                    PlannedAlert(kind: .breached, level: 0, elapsed: target, severity: policy.severity,
+                        bit: ConversationState.Mark.breachedBit))
+                for (i, e) in policy.escalations.prefix(ConversationState.Mark.maxEscalationLevels).enumerated() {
+                    out.append(
+                        PlannedAlert(kind: .escalated, level: i + 1, elapsed: target + e.after, severity: e.severity,
+                            bit: ConversationState.Mark.escalationBit(level: i + 1)))
+                }
+                all.append(out)
+            }
         }
-        out.append(
-            PlannedAlert(kind: .breached, level: 0, elapsed: target, severity: policy.severity,
-                bit: ConversationState.Mark.breachedBit))
-        for (i, e) in policy.escalations.prefix(ConversationState.Mark.maxEscalationLevels).enumerated() {
-            out.append(
-                PlannedAlert(kind: .escalated, level: i + 1, elapsed: target + e.after, severity: e.severity,
-                    bit: ConversationState.Mark.escalationBit(level: i + 1)))
-        }
-        return out
+        return all
     }
 
     func setMark(_ st: inout ConversationState, since: Int64, bit: UInt16) {

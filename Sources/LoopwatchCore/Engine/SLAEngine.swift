@@ -94,6 +94,8 @@ public struct SLAEngine: Sendable {
     var tombstones: [String] = []
     var pendingAlerts: [Alert] = []
     var scratch: [Concern] = []
+    /// Planned alerts per policy and metric (`policy * 2 + metric`), rebuilt on reload.
+    var plans: [[PlannedAlert]] = []
     public internal(set) var openConcerns = 0
 
     /// Creates an empty engine.
@@ -101,6 +103,7 @@ public struct SLAEngine: Sendable {
         self.policies = policies
         self.settings = settings
         self.watermark = watermark
+        self.plans = Self.plans(for: policies)
     }
 
     /// Conversations held.
@@ -120,7 +123,8 @@ public struct SLAEngine: Sendable {
     @discardableResult
     public mutating func apply(_ event: InteractionEvent) -> ApplyResult {
         let slot = slotFor(event.conversationID)
-        var st = slots[Int(slot)].state
+        // Move the state out so its arrays stay uniquely referenced (no copy-on-write copies).
+        var st = takeState(slot)
         let at = event.occurredAt.millis
         var changed = false
         if at > st.lastEventAt { st.lastEventAt = at; changed = true }
@@ -141,7 +145,7 @@ public struct SLAEngine: Sendable {
                     result = .stale
                 } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
                     changed = true
-                    let text = event.text.map { JSONWriter.truncated($0, maxUTF8Bytes: settings.textLimit) }
+                    let text = event.text.map { Self.cut($0, maxUTF8Bytes: settings.textLimit) }
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at > st.lastCustomerTextAt
                         || (at == st.lastCustomerTextAt && (text ?? "", event.priority.rawValue)
@@ -248,6 +252,7 @@ public struct SLAEngine: Sendable {
         }
         let old = policies
         policies = new
+        plans = Self.plans(for: new)
         for i in slots.indices where slots[i].live {
             var st = slots[i].state
             guard !st.history.isEmpty else { continue }
@@ -293,6 +298,23 @@ public struct SLAEngine: Sendable {
         }
         index[id] = slot
         return slot
+    }
+
+    /// Moves a slot's state out, leaving an empty placeholder (put it back when done).
+    @inline(__always) mutating func takeState(_ slot: Int32) -> ConversationState {
+        var st = ConversationState.placeholder
+        swap(&st, &slots[Int(slot)].state)
+        return st
+    }
+
+    /// `text` cut to at most `maxUTF8Bytes` on a Unicode scalar boundary (cheap: no grapheme
+    /// breaking on the hot path); alerts cut it again on a grapheme boundary when rendering.
+    static func cut(_ text: String, maxUTF8Bytes: Int) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > maxUTF8Bytes else { return text }
+        var end = utf8.index(utf8.startIndex, offsetBy: maxUTF8Bytes)
+        while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
+        return String(text[..<end]) + "…"
     }
 
     mutating func markDirty(_ slot: Int32) {

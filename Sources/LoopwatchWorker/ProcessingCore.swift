@@ -183,12 +183,23 @@ struct ProcessingCore {
         return stats
     }
 
+    /// Dead letters carry the message unchanged — unless it could not be produced at all
+    /// (over the producer's `message.max.bytes`): then its first bytes are kept and
+    /// `loopwatch.truncated` gives the original size, so one huge message never stalls the
+    /// partition.
+    static let maxDeadLetterBytes = 900_000
+
     func deadLetter(_ m: KafkaConsumerMessage, _ bad: BadEvent) -> KafkaProducerRecord {
         var headers = m.headers
         headers.append(("loopwatch.error", Array(bad.reason.rawValue.utf8)))
         headers.append(("loopwatch.error.detail", Array(bad.detail.utf8)))
         headers.append(("loopwatch.source", Array("\(m.topic)/\(m.partition)/\(m.offset)".utf8)))
+        var value = m.value
+        if let v = value, v.count > Self.maxDeadLetterBytes {
+            headers.append(("loopwatch.truncated", Array(String(v.count).utf8)))
+            value = Array(v.prefix(Self.maxDeadLetterBytes))
+        }
         return KafkaProducerRecord(
-            topic: topics.deadLetter, key: m.key, value: m.value, headers: headers, timestamp: m.timestamp)
+            topic: topics.deadLetter, key: m.key, value: value, headers: headers, timestamp: m.timestamp)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KafkaClient
 import Logging
 import LoopwatchCore
 import LoopwatchWorker
@@ -68,6 +69,9 @@ struct RunCommand: AsyncParsableCommand {
             try await group.run()
         } catch let error as WorkerError where ["topics_missing", "not_copartitioned"].contains(error.code) {
             logger.critical("\(error.message)", metadata: ["code": "\(error.code)"])
+            throw ExitStatus.badConfig
+        } catch let error as KafkaError where error.code == .invalidArgument {
+            logger.critical("kafka.properties rejected by librdkafka: \(error.message)")
             throw ExitStatus.badConfig
         } catch {
             logger.critical("worker failed", metadata: ["error": "\(error)"])

@@ -87,4 +87,17 @@ import Testing
         #expect(fresh.conversations == 1)
         #expect(fresh.openConcerns == 1)
     }
+
+    @Test func hugeBadEventIsTruncatedInTheDeadLetterTopicWithItsSize() throws {
+        var core = ProcessingCore(topics: Self.topics, config: Self.config())
+        core.open(partition: 0)
+        let huge = KafkaConsumerMessage(topic: "interactions", partition: 0, offset: 7, key: nil, value: Array(repeating: 0x61, count: 2_000_000))
+        core.process(huge, now: Self.now)
+        var out: [KafkaProducerRecord] = []
+        core.drainOutput(now: Self.now, into: &out)
+        let dlq = try #require(out.first)
+        #expect(dlq.value?.count == ProcessingCore.maxDeadLetterBytes)
+        #expect(dlq.headers.contains { $0.0 == "loopwatch.truncated" && $0.1 == Array("2000000".utf8) })
+        #expect(dlq.headers.contains { $0.0 == "loopwatch.error" && $0.1 == Array("too_large".utf8) })
+    }
 }

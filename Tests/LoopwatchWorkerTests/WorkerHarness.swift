@@ -22,12 +22,16 @@ final class WorkerHarness: Sendable {
     let config: LoopwatchConfig
     let partitions: Int
 
-    init(partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))") throws {
+    init(
+        partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero,
+        guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))"
+    ) throws {
         cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
         self.partitions = partitions
         var processing = LoopwatchConfig.Processing()
         processing.commitInterval = .init(millis: 100)
         processing.allowedLateness = lateness
+        processing.guarantee = guarantee
         config = LoopwatchConfig(
             kafka: .init(bootstrapServers: cluster.bootstrapServers, groupID: group), processing: processing,
             policies: PolicySet(policies))

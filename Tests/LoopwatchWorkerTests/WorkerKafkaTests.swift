@@ -46,4 +46,15 @@ import Testing
         #expect(reasons == ["unknown_kind", "invalid_json"])
         #expect(dlq.allSatisfy { m in m.headers.contains { $0.0 == "loopwatch.source" } })
     }
+
+    @Test func atLeastOnceFallbackPublishesAlertsWithoutTransactions() async throws {
+        let h = try WorkerHarness(policies: [Self.policy], guarantee: .atLeastOnce)
+        defer { h.destroy() }
+        let worker = h.startWorker()
+        let t0 = Timestamp.wallClock()
+        try await h.produce([eventJSON("e1", "c-one", "response", at: t0), eventJSON("e2", "c-two", "response", at: t0)])
+        try await waitUntil(timeout: .seconds(30)) { try await h.alerts().count >= 2 }
+        try await worker.stop()
+        #expect(Set(try await h.alerts().map(\.description)) == ["breached c-one", "breached c-two"])
+    }
 }

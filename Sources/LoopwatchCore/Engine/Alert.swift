@@ -95,13 +95,26 @@ public struct Alert: Sendable, Equatable {
         a.combine(Int64(kind.rawValue))
         a.combine(Int64(level))
         var b = StableHash(seed: 0x6c6f_6f70_7761_7463)  // "loopwatc"
-        b.combine(bytes: withUnsafeBytes(of: a.value.littleEndian) { Array($0) })
+        b.combine(Int64(bitPattern: a.value))
         b.combine(conversationID)
-        let hi = StableHash.hex(a.value), lo = StableHash.hex(b.value)
-        // UUID layout, so consumers that expect one are happy: 8-4-4-4-12.
-        let s = Array((hi + lo).utf8)
-        return String(decoding: s[0..<8], as: UTF8.self) + "-" + String(decoding: s[8..<12], as: UTF8.self) + "-"
-            + String(decoding: s[12..<16], as: UTF8.self) + "-" + String(decoding: s[16..<20], as: UTF8.self) + "-"
-            + String(decoding: s[20..<32], as: UTF8.self)
+        // UUID layout (8-4-4-4-12), so consumers that expect one are happy.
+        return String(unsafeUninitializedCapacity: 36) { out in
+            let digits: StaticString = "0123456789abcdef"
+            var i = 0
+            func put(_ v: UInt64, _ count: Int, _ shift: inout Int) {
+                for _ in 0..<count {
+                    shift -= 4
+                    out[i] = digits.utf8Start[Int((v >> UInt64(shift)) & 0xf)]
+                    i += 1
+                }
+            }
+            var sa = 64, sb = 64
+            put(a.value, 8, &sa); out[i] = 0x2d; i += 1
+            put(a.value, 4, &sa); out[i] = 0x2d; i += 1
+            put(a.value, 4, &sa); out[i] = 0x2d; i += 1
+            put(b.value, 4, &sb); out[i] = 0x2d; i += 1
+            put(b.value, 12, &sb)
+            return 36
+        }
     }
 }

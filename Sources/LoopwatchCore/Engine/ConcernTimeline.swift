@@ -76,7 +76,7 @@ enum ConcernTimeline {
     /// pauses and resumes inside the cycle; nil when the clock is paused before reaching it.
     /// The instant may lie past the cycle's end (the caller compares).
     static func instant(
-        of concern: Concern, reaching elapsed: TimeSpan, history: [ConversationState.Entry], policy: Policy
+        of concern: Concern, reaching elapsed: TimeSpan, history: [ConversationState.Entry], calendar: BusinessCalendar?
     ) -> Int64? {
         var acc = TimeSpan.zero
         var runStart = Timestamp(millis: concern.since)
@@ -86,9 +86,9 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                let segment = policy.businessTime(from: runStart, to: Timestamp(millis: e.at))
+                let segment = businessTime(calendar, from: runStart, to: Timestamp(millis: e.at))
                 if acc + segment >= elapsed {
-                    return policy.add(elapsed - acc, to: runStart).millis
+                    return add(calendar, elapsed - acc, to: runStart).millis
                 }
                 acc = acc + segment
                 running = false
@@ -101,12 +101,12 @@ enum ConcernTimeline {
             i += 1
         }
         guard running else { return nil }
-        return policy.add(elapsed - acc, to: runStart).millis
+        return add(calendar, elapsed - acc, to: runStart).millis
     }
 
     /// Business time on the concern's SLA clock at instant `t` (pauses excluded).
     static func elapsed(
-        of concern: Concern, at t: Int64, history: [ConversationState.Entry], policy: Policy
+        of concern: Concern, at t: Int64, history: [ConversationState.Entry], calendar: BusinessCalendar?
     ) -> TimeSpan {
         var acc = TimeSpan.zero
         var runStart = concern.since
@@ -116,7 +116,7 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                acc = acc + policy.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: e.at))
+                acc = acc + businessTime(calendar, from: Timestamp(millis: runStart), to: Timestamp(millis: e.at))
                 running = false
             case .resume where !running, .message where !running:
                 runStart = e.at
@@ -127,9 +127,18 @@ enum ConcernTimeline {
             i += 1
         }
         if running {
-            acc = acc + policy.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: t))
+            acc = acc + businessTime(calendar, from: Timestamp(millis: runStart), to: Timestamp(millis: t))
         }
         return acc
+    }
+
+    @inline(__always) static func add(_ calendar: BusinessCalendar?, _ span: TimeSpan, to start: Timestamp) -> Timestamp {
+        calendar.map { $0.add(span, to: start) } ?? start + span
+    }
+
+    @inline(__always) static func businessTime(_ calendar: BusinessCalendar?, from: Timestamp, to: Timestamp) -> TimeSpan {
+        if to <= from { return .zero }
+        return calendar.map { $0.businessTime(from: from, to: to) } ?? to - from
     }
 
     /// Customer messages of the cycle written at or before `t`.

@@ -1,4 +1,5 @@
 /// An indexed binary min-heap of deadlines keyed by a dense integer key (a conversation slot).
+/// Equal deadlines come out in key order, so the same input always fires in the same order.
 ///
 /// Each key has at most one deadline. `schedule` inserts or moves it (O(log n)), `cancel` removes
 /// it (O(log n)), `popDue` hands out keys whose deadline is at or before an instant. Storage is
@@ -79,7 +80,7 @@ public struct DeadlineScheduler: Sendable {
         let d = dues[i], k = keys[i]
         while i > 0 {
             let parent = (i - 1) >> 1
-            guard d < dues[parent] else { break }
+            guard d < dues[parent] || (d == dues[parent] && k < keys[parent]) else { break }
             dues[i] = dues[parent]
             keys[i] = keys[parent]
             positions[Int(keys[i])] = Int32(i)
@@ -99,8 +100,8 @@ public struct DeadlineScheduler: Sendable {
             let l = 2 * i + 1
             guard l < n else { break }
             let r = l + 1
-            let c = (r < n && dues[r] < dues[l]) ? r : l
-            guard dues[c] < d else { break }
+            let c = (r < n && (dues[r] < dues[l] || (dues[r] == dues[l] && keys[r] < keys[l]))) ? r : l
+            guard dues[c] < d || (dues[c] == d && keys[c] < k) else { break }
             dues[i] = dues[c]
             keys[i] = keys[c]
             positions[Int(keys[i])] = Int32(i)

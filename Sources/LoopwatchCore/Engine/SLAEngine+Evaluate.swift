@@ -32,19 +32,19 @@ extension SLAEngine {
             let p = Int(c.policy)
             var pendingBeforeEnd = false
             if p < policies.policies.count, let target = policies.policies[p].target(for: c.metric) {
-                let policy = policies.policies[p]
-                let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, policy: policy)
+                let calendar = policies.policies[p].calendar
+                let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, calendar: calendar)
                 for item in plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
                     let due: Int64?
                     if item.kind == .breached { due = deadline } else {
-                        due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, policy: policy)
+                        due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, calendar: calendar)
                     }
                     guard let due else { continue }  // clock paused before it
                     if due > upper { continue }  // answered before it was due
                     if due <= w {
                         pendingAlerts.append(
                             makeAlert(
-                                item, concern: c, due: due, deadline: deadline, target: target, policy: policy,
+                                item, concern: c, due: due, deadline: deadline, target: target, policy: p,
                                 state: st, id: slots[s].id))
                         mask |= item.bit
                         setMark(&st, since: c.since, bit: item.bit)
@@ -59,7 +59,7 @@ extension SLAEngine {
                 {
                     pendingAlerts.append(
                         makeResolved(
-                            concern: c, end: end, deadline: deadline, target: target, policy: policy, state: st,
+                            concern: c, end: end, deadline: deadline, target: target, policy: p, state: st,
                             id: slots[s].id))
                     setMark(&st, since: c.since, bit: ConversationState.Mark.resolvedBit)
                     changed = true
@@ -118,7 +118,7 @@ extension SLAEngine {
             return
         }
         nextDue = min(nextDue, expiry)
-        if scheduler.due(of: slot) != nextDue { scheduler.schedule(slot, at: nextDue) }
+        arm(slot, at: nextDue)
     }
 
     /// The alerts each policy plans for a concern of each metric, in clock order.
@@ -164,10 +164,11 @@ extension SLAEngine {
     }
 
     func makeAlert(
-        _ item: PlannedAlert, concern c: Concern, due: Int64, deadline: Int64?, target: TimeSpan, policy: Policy,
+        _ item: PlannedAlert, concern c: Concern, due: Int64, deadline: Int64?, target: TimeSpan, policy p: Int,
         state st: ConversationState, id: String
     ) -> Alert {
-        Alert(
+        let policy = policies.policies[p]
+        return Alert(
             id: Alert.makeID(
                 conversationID: id, concernSince: Timestamp(millis: c.since), metric: c.metric, kind: item.kind,
                 level: item.level),
@@ -180,10 +181,11 @@ extension SLAEngine {
     }
 
     func makeResolved(
-        concern c: Concern, end: Int64, deadline: Int64?, target: TimeSpan, policy: Policy,
+        concern c: Concern, end: Int64, deadline: Int64?, target: TimeSpan, policy p: Int,
         state st: ConversationState, id: String
     ) -> Alert {
-        Alert(
+        let policy = policies.policies[p]
+        return Alert(
             id: Alert.makeID(
                 conversationID: id, concernSince: Timestamp(millis: c.since), metric: c.metric, kind: .resolved,
                 level: 0),
@@ -191,7 +193,7 @@ extension SLAEngine {
             policyVersion: policy.version, level: 0, severity: "info", channel: st.channel, priority: st.priority,
             concernSince: Timestamp(millis: c.since), deadline: deadline.map(Timestamp.init),
             time: Timestamp(millis: end), targetSeconds: target.wholeSeconds,
-            elapsedSeconds: ConcernTimeline.elapsed(of: c, at: end, history: st.history, policy: policy).wholeSeconds,
+            elapsedSeconds: ConcernTimeline.elapsed(of: c, at: end, history: st.history, calendar: policy.calendar).wholeSeconds,
             unansweredCount: ConcernTimeline.messageCount(of: c, through: end, history: st.history),
             lastCustomerText: st.lastCustomerText, detectedLate: isLate(end), resolvedAt: Timestamp(millis: end),
             withinTarget: deadline.map { end < $0 } ?? true)

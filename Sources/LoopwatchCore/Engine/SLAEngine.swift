@@ -77,6 +77,10 @@ public struct SLAEngine: Sendable {
         var live: Bool
         var dirty: Bool
         var hasOpenConcern: Bool
+        /// The deadline armed in the scheduler (`Int64.max`: none). Re-arming is lazy: a timer
+        /// is moved only when the next due instant comes *earlier*; a timer that fires early
+        /// just re-evaluates and re-arms. Most events thus touch no heap at all.
+        var armed: Int64 = .max
     }
 
     public private(set) var policies: PolicySet
@@ -190,6 +194,7 @@ public struct SLAEngine: Sendable {
         let target = max(watermark, newWatermark)
         while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
+            slots[Int(slot)].armed = .max
             evaluate(slot)
         }
         watermark = target
@@ -238,7 +243,7 @@ public struct SLAEngine: Sendable {
         let open = state.history.contains { $0.kind == .message }
         slots[Int(slot)].hasOpenConcern = open
         openConcerns += (open ? 1 : 0) - (wasOpen ? 1 : 0)
-        scheduler.schedule(slot, at: Int64.min)
+        arm(slot, at: Int64.min)
     }
 
     /// Swaps in new policies and re-evaluates every conversation: open concerns keep the time
@@ -277,7 +282,7 @@ public struct SLAEngine: Sendable {
             }
             slots[i].state = st
             if touched { markDirty(Int32(i)) }
-            scheduler.schedule(Int32(i), at: Int64.min)
+            arm(Int32(i), at: Int64.min)
         }
         advance(to: watermark)
         return report
@@ -315,6 +320,14 @@ public struct SLAEngine: Sendable {
         var end = utf8.index(utf8.startIndex, offsetBy: maxUTF8Bytes)
         while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
         return String(text[..<end]) + "…"
+    }
+
+    /// Arms the slot's timer at `due` unless an earlier one is already armed.
+    @inline(__always) mutating func arm(_ slot: Int32, at due: Int64) {
+        if due < slots[Int(slot)].armed {
+            scheduler.schedule(slot, at: due)
+            slots[Int(slot)].armed = due
+        }
     }
 
     mutating func markDirty(_ slot: Int32) {

@@ -1,14 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Business hours in an IANA time zone, with holidays (SPEC §3, §7).
+/// Business hours in an IANA time zone, with holidays (SPEC §3, §7). Immutable; a class so
+/// that policies share one calendar (and its cache) instead of copying it.
 ///
 /// Weekly intervals are local wall-clock times, so DST is respected: on a spring-forward day a
 /// 01:00-03:00 interval in New York lasts one hour, on a fall-back day two. Holidays remove whole
 /// local days. Arithmetic runs on precomputed UTC intervals with prefix sums, built lazily one
 /// local year at a time and cached, so `add` and `businessTime` are binary searches — Foundation
 /// is only consulted when a year is first needed.
-public struct BusinessCalendar: Sendable {
+public final class BusinessCalendar: Sendable {
     /// A local time of day, minutes since midnight (0…1440).
     public struct Interval: Sendable, Hashable {
         public var start: Int
@@ -27,8 +28,8 @@ public struct BusinessCalendar: Sendable {
 
     let cache: YearCache
 
-    /// A 24×7 calendar in UTC named `name` (mostly for tests).
-    public init(name: String, timeZone: String) {
+    /// A 24×7 calendar named `name` (mostly for tests); the time zone must exist.
+    public convenience init(name: String, timeZone: String) {
         self.init(name: name, timeZone: timeZone, weekly: Array(repeating: [Interval(start: 0, end: 1440)], count: 7), holidays: [])!
     }
 

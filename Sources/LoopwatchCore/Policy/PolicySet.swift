@@ -10,8 +10,9 @@ public struct PolicySet: Sendable {
         channel: String, priority: InteractionEvent.Priority, tags: [String],
         attributes: [InteractionEvent.Attribute]
     ) -> Int? {
-        for (i, p) in policies.enumerated()
-        where p.match.matches(channel: channel, priority: priority, tags: tags, attributes: attributes) {
+        // By index: iterating the elements would copy every Policy (and retain its fields).
+        for i in policies.indices
+        where policies[i].match.matches(channel: channel, priority: priority, tags: tags, attributes: attributes) {
             return i
         }
         return nil

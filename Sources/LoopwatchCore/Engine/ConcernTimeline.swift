@@ -76,7 +76,7 @@ enum ConcernTimeline {
     /// pauses and resumes inside the cycle; nil when the clock is paused before reaching it.
     /// The instant may lie past the cycle's end (the caller compares).
     static func instant(
-        of concern: Concern, reaching elapsed: TimeSpan, history: [ConversationState.Entry], calendar: BusinessCalendar?
+        of concern: Concern, reaching elapsed: TimeSpan, history: EntryList, calendar: BusinessCalendar?
     ) -> Int64? {
         var acc = TimeSpan.zero
         var runStart = Timestamp(millis: concern.since)
@@ -106,7 +106,7 @@ enum ConcernTimeline {
 
     /// Business time on the concern's SLA clock at instant `t` (pauses excluded).
     static func elapsed(
-        of concern: Concern, at t: Int64, history: [ConversationState.Entry], calendar: BusinessCalendar?
+        of concern: Concern, at t: Int64, history: EntryList, calendar: BusinessCalendar?
     ) -> TimeSpan {
         var acc = TimeSpan.zero
         var runStart = concern.since
@@ -142,7 +142,7 @@ enum ConcernTimeline {
     }
 
     /// Customer messages of the cycle written at or before `t`.
-    static func messageCount(of concern: Concern, through t: Int64, history: [ConversationState.Entry]) -> Int {
+    static func messageCount(of concern: Concern, through t: Int64, history: EntryList) -> Int {
         var n = 0
         var i = concern.start
         while i < concern.end, history[i].at <= t {

@@ -93,7 +93,7 @@ public struct ConversationState: Sendable, Equatable {
     /// were answered and are no-ops.
     public var answeredThrough: Int64
     /// Facts still able to change an outcome, sorted.
-    public var history: [Entry]
+    public var history: EntryList
     /// Alerts emitted per concern cycle still open.
     public var marks: [Mark]
     /// Latest customer text (truncated) and when it was written.
@@ -109,7 +109,7 @@ public struct ConversationState: Sendable, Equatable {
         self.flags = []
         self.lastEventAt = Int64.min / 4
         self.answeredThrough = Int64.min / 4
-        self.history = []
+        self.history = EntryList()
         self.marks = []
         self.lastCustomerText = nil
         self.lastCustomerTextAt = Int64.min / 4
@@ -182,7 +182,6 @@ extension ConversationState {
         s.answeredThrough = try r.zigzag()
         let n = try r.varint()
         guard n <= UInt64(bytes.count) else { throw StateDecodingError(code: "corrupt", message: "history count \(n) too large") }
-        s.history.reserveCapacity(Int(n))
         for _ in 0..<n {
             let at = try r.zigzag()
             let word = try r.varint()

@@ -19,12 +19,13 @@ public struct SLAEngine: Sendable {
         /// An alert is `detected_late` when emitted more than this past `due + allowedLateness`
         /// by the wall clock; nil (replay) never marks alerts late.
         public var lateAfter: TimeSpan?
-        /// `last_customer_text` is cut to this many UTF-8 bytes.
+        /// `last_customer_text` is cut to this many UTF-8 bytes (then `…`). 36 keeps the text's
+        /// heap block at 80 bytes — part of the ≤ 300 bytes per open conversation budget.
         public var textLimit: Int
 
         public init(
             allowedLateness: TimeSpan = .seconds(30), stateTTL: TimeSpan = .days(30),
-            lateAfter: TimeSpan? = nil, textLimit: Int = 48
+            lateAfter: TimeSpan? = nil, textLimit: Int = 36
         ) {
             self.allowedLateness = allowedLateness
             self.stateTTL = stateTTL

@@ -16,12 +16,35 @@ struct Concern: Equatable {
     var closed: Bool
 }
 
+/// What the engine's hot path reads of each policy, in flat arrays.
+struct PolicyTable: Sendable {
+    /// Target in ms per `policy * 2 + metric`; -1 when the policy does not measure the metric.
+    var targets: [Int64]
+    var calendars: [BusinessCalendar?]
+    var countsAutomated: [Bool]
+    /// Ignore rules of policies that have any (nil otherwise, so most responses skip them).
+    var ignores: [IgnoreRules?]
+
+    init(_ set: PolicySet) {
+        ignores = set.policies.map { $0.ignore.textMatches.isEmpty ? nil : $0.ignore }
+        targets = set.policies.flatMap { [$0.firstResponse?.millis ?? -1, $0.nextResponse?.millis ?? -1] }
+        calendars = set.policies.map(\.calendar)
+        countsAutomated = set.policies.map(\.countAutomatedReplies)
+    }
+
+    @inline(__always) func target(policy p: Int, metric: SLAMetric) -> TimeSpan? {
+        let i = p &* 2 &+ Int(metric.rawValue)
+        guard p < calendars.count, targets[i] >= 0 else { return nil }
+        return TimeSpan(millis: targets[i])
+    }
+}
+
 /// Derives concern cycles and SLA-clock instants from a conversation's sorted history.
 enum ConcernTimeline {
     static let noPolicy: UInt16 = .max
 
     /// Walks the history in `occurred_at` order and returns every concern cycle in it.
-    static func concerns(of state: ConversationState, policies: PolicySet, into out: inout [Concern]) {
+    static func concerns(of state: ConversationState, table: PolicyTable, into out: inout [Concern]) {
         out.removeAll(keepingCapacity: true)
         let history = state.history
         var answeredBefore = !state.flags.isDisjoint(with: [.acknowledged, .closed])
@@ -44,7 +67,7 @@ enum ConcernTimeline {
                         counts = true
                     } else {
                         let p = Int(c.policy)
-                        counts = p < policies.policies.count && policies.policies[p].countAutomatedReplies
+                        counts = p < table.countsAutomated.count && table.countsAutomated[p]
                     }
                     if counts {
                         c.end = i

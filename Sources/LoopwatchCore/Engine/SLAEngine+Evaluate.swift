@@ -18,7 +18,7 @@ extension SLAEngine {
         var concerns = scratch
         scratch = []
         defer { scratch = concerns }
-        ConcernTimeline.concerns(of: st, policies: policies, into: &concerns)
+        ConcernTimeline.concerns(of: st, table: table, into: &concerns)
 
         var changed = false
         var nextDue = Int64.max
@@ -31,8 +31,8 @@ extension SLAEngine {
             for m in st.marks where m.since >= c.since && m.since <= upper { mask |= m.mask }
             let p = Int(c.policy)
             var pendingBeforeEnd = false
-            if p < policies.policies.count, let target = policies.policies[p].target(for: c.metric) {
-                let calendar = policies.policies[p].calendar
+            if let target = table.target(policy: p, metric: c.metric) {
+                let calendar = table.calendars[p]
                 let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, calendar: calendar)
                 for item in plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
                     let due: Int64?
@@ -109,10 +109,10 @@ extension SLAEngine {
             openConcerns += open ? 1 : -1
             slots[s].hasOpenConcern = open
         }
-        slots[s].state = st
+        let expiry = st.lastEventAt &+ settings.stateTTL.millis
+        slots[s].state = st  // last use of `st`: a move, not a copy
         if changed { markDirty(slot) }
 
-        let expiry = st.lastEventAt &+ settings.stateTTL.millis
         if expiry <= w {
             forget(slot, tombstone: true)
             return

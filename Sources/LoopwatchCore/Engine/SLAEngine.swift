@@ -101,6 +101,9 @@ public struct SLAEngine: Sendable {
     var scratch: [Concern] = []
     /// Planned alerts per policy and metric (`policy * 2 + metric`), rebuilt on reload.
     var plans: [[PlannedAlert]] = []
+    /// What the hot path needs of each policy, flat (reading a `Policy` out of its array
+    /// would copy it and retain every field).
+    var table = PolicyTable(PolicySet([]))
     public internal(set) var openConcerns = 0
 
     /// Creates an empty engine.
@@ -109,6 +112,7 @@ public struct SLAEngine: Sendable {
         self.settings = settings
         self.watermark = watermark
         self.plans = Self.plans(for: policies)
+        self.table = PolicyTable(policies)
     }
 
     /// Conversations held.
@@ -144,7 +148,7 @@ public struct SLAEngine: Sendable {
             if let p = policies.firstMatch(
                 channel: channel, priority: event.priority, tags: event.tags, attributes: event.attributes)
             {
-                if policies.policies[p].ignore.ignores(text: event.text) {
+                if let rules = table.ignores[p], rules.ignores(text: event.text) {
                     result = .ignored
                 } else if at <= st.answeredThrough {
                     result = .stale
@@ -259,6 +263,7 @@ public struct SLAEngine: Sendable {
         let old = policies
         policies = new
         plans = Self.plans(for: new)
+        table = PolicyTable(new)
         for i in slots.indices where slots[i].live {
             var st = slots[i].state
             guard !st.history.isEmpty else { continue }

@@ -46,7 +46,15 @@ public struct WorkerService: Service {
         }
         defer { embedded?.destroy() }
 
-        try await checkTopics(bootstrap: bootstrap)
+        do {
+            // Waiting for an unreachable cluster must not hold up a stop request.
+            let servers = bootstrap
+            try await cancelWhenGracefulShutdown { try await self.checkTopics(bootstrap: servers) }
+        } catch is CancellationError {
+            notifier.notify("STOPPING=1")
+            logger.notice("stopped before Kafka was reachable")
+            return
+        }
 
         let notifier = self.notifier, logger = self.logger, status = self.status, metrics = self.metrics
         let pipeline = Pipeline(
@@ -100,7 +108,7 @@ public struct WorkerService: Service {
                 let counts = try await DedicatedThread.run(name: "loopwatch-metadata") { () throws -> [String: Int] in
                     let probe = try KafkaProducer(configuration: settings.plainProducer, logger: logger)
                     defer { probe.shutdown(timeout: .zero) }
-                    return try probe.partitionCounts(topics: topics, timeout: .seconds(10))
+                    return try probe.partitionCounts(topics: topics, timeout: .seconds(5))
                 }
                 try Self.validate(counts: counts, kafka: config.kafka)
                 logger.info("topics checked", metadata: ["partitions": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"])

@@ -70,6 +70,19 @@ import Testing
         #expect(!notify.received("STOPPING=1").isEmpty)
     }
 
+    @Test func unreachableClusterIsRetriedAndShownThenStopsCleanly() async throws {
+        // Nothing listens on this port: the worker must wait, say so, and still stop on SIGTERM.
+        let path = try temporaryFile("lw.yaml", Self.config(bootstrap: "127.0.0.1:1", group: "unreachable"))
+        let notify = try NotifySocket()
+        defer { notify.stop() }
+        let p = try LoopwatchProcess(["run", "--config", path], environment: ["NOTIFY_SOCKET": notify.path])
+        try await waitUntil(timeout: .seconds(30)) { notify.all.contains { $0.text.contains("STATUS=waiting for Kafka at 127.0.0.1:1") } }
+        #expect(p.isRunning)
+        #expect(notify.received("READY=1").isEmpty)
+        p.signal(SIGTERM)
+        #expect(try await p.exitStatus(within: .seconds(30)) == 0, "stderr: \(p.stderr)")
+    }
+
     @Test func missingTopicsAreAClearExit78() async throws {
         let cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
         defer { cluster.destroy() }

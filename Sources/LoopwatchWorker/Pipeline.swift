@@ -335,7 +335,8 @@ final class Pipeline: @unchecked Sendable {
             status.set(ready: unrestored.isEmpty, status: statusLine)
         case .revoked(let partitions):
             // Finish what was processed for them: commit now, synchronously, before they move.
-            if transactionOpen, !commit() { needsRecovery = false }
+            // (A failed commit rolls every owned partition back to its last commit.)
+            if transactionOpen { commit() }
             release(partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: ","))"])
         case .lost(let partitions):

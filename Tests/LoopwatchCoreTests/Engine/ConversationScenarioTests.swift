@@ -245,4 +245,30 @@ import Testing
         #expect(changes.count == 1)
         #expect(changes["c1"] == .some(nil))  // a tombstone
     }
+
+    @Test func responsesMatchingIgnoreRulesOpenNoConcern() throws {
+        var polite = Self.plain
+        polite.ignore = try IgnoreRules(textMatches: ["^(thanks|thank you|ok|👍)[.! ]*$"])
+        var h = EngineHarness(policies: [polite])
+        #expect(h.customer(0, conv: "a", text: "Thanks!") == .ignored)
+        #expect(h.customer(0, conv: "b", text: "👍") == .ignored)
+        #expect(h.customer(0, conv: "c", text: "thanks but the app still crashes") == .applied)
+        h.advance(to: 60)
+        #expect(h.summary == ["breached c first_response @15"])
+    }
+
+    @Test func businessCalendarStopsTheClockOutsideBusinessHours() throws {
+        // Mon–Fri 09:00–17:00 UTC; a message at Friday 16:50 with a 30-minute target is due
+        // Monday 09:20.
+        let weekdays = (0..<7).map { d in (1...5).contains(d) ? [BusinessCalendar.Interval(start: 540, end: 1020)] : [] }
+        let office = try #require(BusinessCalendar(name: "office", timeZone: "UTC", weekly: weekdays, holidays: []))
+        let p = Policy(name: "office", calendar: office, firstResponse: .minutes(30))
+        var h = EngineHarness(policies: [p])
+        let friday = 4 * 24 * 60 + 470.0  // Friday 2026-11-06 16:50 in minutes from Monday 09:00
+        h.customer(friday)
+        h.advance(to: friday + 3 * 24 * 60)
+        #expect(h.alerts.map(\.kind) == [.breached])
+        #expect(RFC3339.format(h.alerts[0].time) == "2026-11-09T09:20:00.000Z")
+        #expect(h.alerts[0].elapsedSeconds == 1800)
+    }
 }

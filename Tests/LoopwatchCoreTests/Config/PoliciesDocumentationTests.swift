@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+@testable import LoopwatchCore
+
+/// docs/policies.md documents every key the loader accepts, and the shipped example loads.
+@Suite struct PoliciesDocumentationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func everyAcceptedKeyIsDocumented() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/policies.md"), encoding: .utf8)
+        let undocumented = ConfigLoader.acceptedKeys.filter { !doc.contains("`\($0)`") }
+        #expect(undocumented.isEmpty, "not in docs/policies.md: \(undocumented)")
+        #expect(ConfigLoader.acceptedKeys.count > 30)
+    }
+
+    @Test func theExampleConfigurationLoads() throws {
+        let path = Self.root.appendingPathComponent("config/loopwatch.example.yaml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let config = try ConfigLoader.load(yaml: text, file: path, environment: [:]) { _ in "s3cret\n" }
+        #expect(config.policies.policies.map(\.name) == ["vip-social", "reviews", "default"])
+        #expect(config.kafka.properties["sasl.password"] == "s3cret")
+        #expect(config.kafka.secretKeys.contains("sasl.password"))
+        #expect(config.calendars.keys.sorted() == ["doha-care", "us-support"])
+    }
+}

@@ -46,16 +46,19 @@ final class CompiledRegex: @unchecked Sendable {
     private let regex: UnsafeMutablePointer<regex_t>
 
     init(_ pattern: String) throws(IgnoreRules.RegexError) {
-        regex = .allocate(capacity: 1)
-        regex.initialize(to: regex_t())
-        let rc = regcomp(regex, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)
+        // Compile into a local first: throwing before `regex` is set means deinit never runs
+        // on a pattern regcomp refused.
+        let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
+        compiled.initialize(to: regex_t())
+        let rc = regcomp(compiled, pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB)
         guard rc == 0 else {
             var buffer = [CChar](repeating: 0, count: 256)
-            regerror(rc, regex, &buffer, buffer.count)
-            regex.deallocate()
+            regerror(rc, compiled, &buffer, buffer.count)
+            compiled.deallocate()
             let message = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw IgnoreRules.RegexError(pattern: pattern, message: message)
         }
+        regex = compiled
     }
 
     deinit {

@@ -22,6 +22,8 @@ struct ConfigReader {
     let environment: [String: String]
     let readFile: (String) throws -> String
     var errors: [ConfigError] = []
+    /// Every non-empty value substituted so far, and every string that contains one: never shown.
+    var substitutedValues: Set<String> = []
 
     init(file: String, environment: [String: String], readFile: @escaping (String) throws -> String) {
         self.file = file
@@ -44,9 +46,6 @@ struct ConfigReader {
         let metrics = self.metrics(section("metrics"))
         let calendars = self.calendars(section("calendars"))
         let policies = self.policies(section("policies"), calendars: calendars, parent: root)
-        if kafka != nil, processing.commitInterval.millis <= 0 {
-            error(section("processing"), "invalid_value", "processing.commit_interval must be greater than 0")
-        }
         guard let k = kafka, let policies else { return nil }
         kafka = k
         return LoopwatchConfig(kafka: k, processing: processing, metrics: metrics, calendars: calendars, policies: policies)
@@ -77,10 +76,18 @@ struct ConfigReader {
         if let n = value("alert_topic"), let s = nonEmpty(n, path: "kafka.alert_topic") { k.alertTopic = s }
         if let n = value("state_topic"), let s = nonEmpty(n, path: "kafka.state_topic") { k.stateTopic = s }
         if let n = value("dead_letter_topic"), let s = nonEmpty(n, path: "kafka.dead_letter_topic") { k.deadLetterTopic = s }
-        let topics = inputs + [k.stateTopic, k.alertTopic, k.deadLetterTopic]
-        if Set(topics).count != topics.count {
-            error(node, "invalid_value", "kafka: the input, state, alert and dead-letter topics must all be different (got \(topics.joined(separator: ", ")))")
-            ok = false
+        // Each topic with the key that names it (a default one is reported at `kafka:`).
+        let roles: [(topic: String, key: String)] = inputs.map { ($0, "input_topics") }
+            + [(k.stateTopic, "state_topic"), (k.alertTopic, "alert_topic"), (k.deadLetterTopic, "dead_letter_topic")]
+        var seen: [String: String] = [:]
+        for (topic, key) in roles {
+            if let earlier = seen[topic] {
+                let by = earlier == key ? "twice in kafka.\(key)" : "as kafka.\(earlier) and as kafka.\(key)\(value(key) == nil ? " (its default)" : "")"
+                error(value(key) ?? node, "invalid_value", "kafka.\(key): topic \"\(topic)\" is used \(by); the input, state, alert and dead-letter topics must all be different")
+                ok = false
+            } else {
+                seen[topic] = key
+            }
         }
         if let n = value("properties"), !isNull(n) {
             if let props = mapping(n, path: "kafka.properties", allowed: nil) {
@@ -105,7 +112,7 @@ struct ConfigReader {
         for (key, _, v) in m {
             let path = "processing.\(key)"
             switch key {
-            case "commit_interval": if let d = duration(v, path: path) { p.commitInterval = d }
+            case "commit_interval": if let d = positiveDuration(v, path: path) { p.commitInterval = d }
             case "allowed_lateness": if let d = duration(v, path: path) { p.allowedLateness = d }
             case "state_ttl": if let d = duration(v, path: path) { p.stateTTL = d }
             case "max_future_skew": if let d = duration(v, path: path) { p.maxFutureSkew = d }
@@ -175,10 +182,10 @@ struct ConfigReader {
                     ok = false
                     continue
                 }
-                guard let list = stringList(intervals, path: "\(path).weekly.\(spec)") else { ok = false; continue }
-                for text in list {
+                guard let list = stringItems(intervals, path: "\(path).weekly.\(spec)") else { ok = false; continue }
+                for (text, item) in list {
                     guard let interval = Self.interval(text) else {
-                        error(intervals, "invalid_value", "\(path).weekly.\(spec): \"\(text)\" is not an interval HH:MM-HH:MM with start before end (end may be 24:00)")
+                        error(item, "invalid_value", "\(path).weekly.\(spec): \"\(text)\" is not an interval HH:MM-HH:MM with start before end (end may be 24:00)")
                         ok = false
                         continue
                     }
@@ -191,10 +198,10 @@ struct ConfigReader {
             }
         } else { ok = false }
         var holidays: Set<Int64> = []
-        if let h = value("holidays"), !isNull(h), let list = stringList(h, path: "\(path).holidays") {
-            for d in list {
+        if let h = value("holidays"), !isNull(h), let list = stringItems(h, path: "\(path).holidays") {
+            for (d, item) in list {
                 if let day = Self.date(d) { holidays.insert(day) } else {
-                    error(h, "invalid_value", "\(path).holidays: \"\(d)\" is not a date YYYY-MM-DD")
+                    error(item, "invalid_value", "\(path).holidays: \"\(d)\" is not a date YYYY-MM-DD")
                     ok = false
                 }
             }
@@ -309,11 +316,12 @@ struct ConfigReader {
         if let n = value("escalations"), !isNull(n) { policy.escalations = escalations(n, path: "\(path).escalations") }
         if let n = value("count_automated_replies"), let b = bool(n, path: "\(path).count_automated_replies") { policy.countAutomatedReplies = b }
         if let n = value("ignore"), !isNull(n), let im = mapping(n, path: "\(path).ignore", allowed: Self.keys("policies[].ignore")) {
-            if let t = im.first(where: { $0.key == "text_matches" })?.value, let patterns = stringList(t, path: "\(path).ignore.text_matches") {
+            if let t = im.first(where: { $0.key == "text_matches" })?.value, let items = stringItems(t, path: "\(path).ignore.text_matches") {
                 do {
-                    policy.ignore = try IgnoreRules(textMatches: patterns)
+                    policy.ignore = try IgnoreRules(textMatches: items.map(\.value))
                 } catch {
-                    self.error(t, "invalid_regex", "\(path).ignore.text_matches: \"\(error.pattern)\" is not a valid POSIX extended regular expression: \(error.message)")
+                    let bad = items.first { $0.value == error.pattern }?.node ?? t
+                    self.error(bad, "invalid_regex", "\(path).ignore.text_matches: \"\(error.pattern)\" is not a valid POSIX extended regular expression: \(error.message)")
                 }
             }
         }
@@ -330,11 +338,11 @@ struct ConfigReader {
             case "channel": match.channels = stringList(v, path: "\(path).channel")
             case "tags": match.tags = stringList(v, path: "\(path).tags")
             case "priority":
-                if let list = stringList(v, path: "\(path).priority") {
+                if let list = stringItems(v, path: "\(path).priority") {
                     var ps: [InteractionEvent.Priority] = []
-                    for s in list {
+                    for (s, item) in list {
                         if let p = InteractionEvent.Priority(name: s) { ps.append(p) } else {
-                            error(v, "invalid_value", "\(path).priority: \"\(s)\" is not low, normal, high or urgent")
+                            error(item, "invalid_value", "\(path).priority: \"\(s)\" is not low, normal, high or urgent")
                         }
                     }
                     match.priorities = ps
@@ -401,7 +409,18 @@ struct ConfigReader {
 
     mutating func error(_ node: Node?, _ code: String, _ message: String) {
         let (line, column) = position(node)
-        errors.append(ConfigError(file: file, line: line, column: column, code: code, message: message))
+        errors.append(ConfigError(file: file, line: line, column: column, code: code, message: redacted(message)))
+    }
+
+    /// `message` with every substituted value (from `${file:}` / `${env:}`) replaced: a secret
+    /// that fails validation (`first_response: ${file:…}`) must not be echoed. Values shorter
+    /// than 3 characters are left alone (they are no secret, and would garble the message).
+    func redacted(_ message: String) -> String {
+        var m = message
+        for v in substitutedValues.sorted(by: { $0.count > $1.count }) where v.count >= 3 && m.contains(v) {
+            m = m.replacingOccurrences(of: v, with: "<substituted value>")
+        }
+        return m
     }
 
     func isNull(_ node: Node) -> Bool {
@@ -465,13 +484,18 @@ struct ConfigReader {
     }
 
     mutating func stringList(_ node: Node, path: String) -> [String]? {
+        stringItems(node, path: path)?.map(\.value)
+    }
+
+    /// A string or list of strings, each with its node (so errors point at the bad item).
+    mutating func stringItems(_ node: Node, path: String) -> [(value: String, node: Node)]? {
         switch node {
-        case .scalar: return string(node, path: path).map { [$0.value] }
+        case .scalar: return string(node, path: path).map { [($0.value, node)] }
         case .sequence(let seq):
-            var out: [String] = []
+            var out: [(String, Node)] = []
             for item in seq {
                 guard let s = string(item, path: path) else { return nil }
-                out.append(s.value)
+                out.append((s.value, item))
             }
             return out
         default:
@@ -544,12 +568,14 @@ struct ConfigReader {
                     return nil
                 }
                 out += v
+                if !v.isEmpty { substitutedValues.insert(v) }
             } else if reference.hasPrefix("file:") {
                 let file = String(reference.dropFirst(5))
                 do {
                     var v = try readFile(file)
                     if v.hasSuffix("\n") { v.removeLast() }
                     out += v
+                    if !v.isEmpty { substitutedValues.insert(v) }
                 } catch {
                     self.error(node, "missing_file", "\(path): cannot read \(file)")
                     return nil
@@ -561,6 +587,7 @@ struct ConfigReader {
             substituted = true
         }
         out += rest
+        if substituted, !out.isEmpty { substitutedValues.insert(out) }
         return (out, substituted)
     }
 

@@ -47,6 +47,13 @@ chaos: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	LOOPWATCH_CHAOS_SECONDS=$(CHAOS_SECONDS) LOOPWATCH_CHAOS_SEED=$(CHAOS_SEED) $(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ChaosTests
 
+## bench: release-build benchmarks (not part of CI): micro (ordo-one/benchmark) and system ones.
+## BENCH_QUICK=1 for a smoke run. Results are written up in Benchmarks/README.md.
+bench: deps
+	cd Benchmarks && $(SWIFT) build -c release
+	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown --no-progress
+	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench"
+
 ## demo: the main job end to end on the embedded broker, in about a minute.
 demo: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --product loopwatch

@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "loopwatch", targets: ["loopwatch"]),
         .library(name: "LoopwatchCore", targets: ["LoopwatchCore"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
+        .library(name: "LoopwatchWorker", targets: ["LoopwatchWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

@@ -6,7 +6,7 @@ import Synchronization
 /// consumer group — e.g. to restore local state from a changelog topic.
 ///
 /// Defaults (overridable): `isolation.level=read_committed`, large fetch sizes
-/// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=100`.
+/// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=10`.
 /// Forced: `enable.partition.eof=true`, no auto commit / offset store. librdkafka needs a
 /// `group.id` for `rd_kafka_assign`; if none is given a unique throwaway one is set. The reader
 /// only assigns, so it never joins that group nor commits offsets.
@@ -34,7 +34,7 @@ public final class KafkaPartitionReader: Sendable {
             .withDefault("isolation.level", "read_committed")
             .withDefault("fetch.max.bytes", "52428800")
             .withDefault("max.partition.fetch.bytes", "10485760")
-            .withDefault("fetch.wait.max.ms", "100")
+            .withDefault("fetch.wait.max.ms", "10")
             .withDefault("group.id", "loopwatch-partition-reader-\(UInt64.random(in: 0...UInt64.max))")
         let client = try RdKafkaClient(type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
         self.client = client
@@ -84,7 +84,9 @@ public final class KafkaPartitionReader: Sendable {
         var lastProgress = clock.now
         var count = 0
         while true {
-            let batch = try queue.consumeBatch(maxMessages: maxBatch, timeout: .milliseconds(100))
+            // A short wait: consume_batch blocks until `maxBatch` messages *or* the timeout, and
+            // a partition's tail rarely fills a batch — a long wait would be paid per partition.
+            let batch = try queue.consumeBatch(maxMessages: maxBatch, timeout: .milliseconds(5))
             client.serveLogs()
             let mine = batch.messages.filter { $0.topic == topic && $0.partition == partition }
             if !mine.isEmpty {

@@ -1,0 +1,97 @@
+import Benchmark
+import Foundation
+import LoopwatchCore
+import Workload
+
+/// Micro benchmarks (ordo-one/benchmark): `swift package benchmark` in Benchmarks/.
+/// One iteration = the whole workload; throughput is reported per event via `scalingFactor`.
+let benchmarks: @Sendable () -> Void = {
+    let quick = ProcessInfo.processInfo.environment["BENCH_QUICK"] != nil
+    let events = quick ? 100_000 : 1_000_000
+    let workload = Workload(count: events, conversations: quick ? 100_000 : 1_000_000)
+    let config = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal, .peakMemoryResident],
+        scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: quick ? 3 : 5)
+
+    Benchmark("Engine: decode + state + deadlines (replay loop), 1M conversations", configuration: config) { benchmark in
+        for _ in benchmark.scaledIterations.prefix(1) {}
+        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil)
+        var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
+        var maxSeen = Timestamp.distantPast
+        var alerts = 0
+        benchmark.startMeasurement()
+        for (i, line) in workload.lines.enumerated() {
+            line.withUnsafeBytes { raw in
+                if case .success(let e) = decoder.decode(raw, now: nil) {
+                    if e.occurredAt > maxSeen { maxSeen = e.occurredAt }
+                    if i & 15 == 0 {
+                        engine.advance(to: maxSeen - .seconds(30))
+                        alerts &+= engine.drainAlerts().count
+                    }
+                    engine.apply(e)
+                }
+            }
+        }
+        benchmark.stopMeasurement()
+        blackHole(alerts)
+    }
+
+    Benchmark("EventDecoder: decode only", configuration: config) { benchmark in
+        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil)
+        var ok = 0
+        benchmark.startMeasurement()
+        for line in workload.lines {
+            line.withUnsafeBytes { if case .success = decoder.decode($0, now: nil) { ok &+= 1 } }
+        }
+        benchmark.stopMeasurement()
+        blackHole(ok)
+    }
+
+    Benchmark("Baseline: Foundation JSONDecoder, decode only", configuration: config) { benchmark in
+        let decoder = JSONDecoder()
+        var ok = 0
+        benchmark.startMeasurement()
+        for line in workload.lines {
+            if let e = try? decoder.decode(FoundationEvent.self, from: Data(line)), !e.id.isEmpty { ok &+= 1 }
+        }
+        benchmark.stopMeasurement()
+        blackHole(ok)
+    }
+
+    let deadlines = quick ? 1_000_000 : 10_000_000
+    Benchmark(
+        "DeadlineScheduler: arm, re-arm, cancel, fire with \(deadlines / 1_000_000)M pending",
+        configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .mega, maxDuration: .seconds(30), maxIterations: 3)
+    ) { benchmark in
+        var s = DeadlineScheduler()
+        var rng = SplitMix64(seed: 7)
+        benchmark.startMeasurement()
+        for k in 0..<deadlines { s.schedule(Int32(k), at: Int64(rng.next() % 1_000_000_000)) }  // arm
+        for k in stride(from: 0, to: deadlines, by: 2) { s.schedule(Int32(k), at: Int64(rng.next() % 1_000_000_000)) }  // re-arm half
+        for k in stride(from: 1, to: deadlines, by: 4) { s.cancel(Int32(k)) }  // cancel a quarter
+        var fired = 0
+        while s.popDue(atOrBefore: .max) != nil { fired &+= 1 }  // fire the rest
+        benchmark.stopMeasurement()
+        blackHole(fired)
+    }
+}
+
+/// The SPEC §1 event as a Codable struct, for the Foundation baseline.
+struct FoundationEvent: Decodable {
+    struct Author: Decodable {
+        var id: String?
+        var role: String?
+        var automated: Bool?
+    }
+    var id: String
+    var conversation_id: String
+    var kind: String
+    var occurred_at: String
+    var channel: String?
+    var author: Author?
+    var priority: String?
+    var tags: [String]?
+    var attributes: [String: String]?
+    var text: String?
+    var status: String?
+}

@@ -1,0 +1,328 @@
+import Foundation
+import KafkaClient
+import Logging
+import LoopwatchCore
+import LoopwatchWorker
+import ServiceLifecycle
+import Workload
+
+/// System benchmarks for `make bench`: memory per open conversation, changelog restore, replay,
+/// end-to-end exactly-once throughput through Kafka against a zero-work transactional pipe, and
+/// alert delay. Prints one table row per measurement.
+@main
+struct LoopwatchBench {
+    static let quick = ProcessInfo.processInfo.environment["BENCH_QUICK"] != nil
+    static let logger = Logger(label: "bench", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func main() async throws {
+        let args = CommandLine.arguments
+        if args.count > 2, args[1] == "memory" {  // child process: one measurement, fresh heap
+            memoryChild(conversations: Int(args[2])!)
+            return
+        }
+        let only = args.count > 1 ? args[1] : "all"
+        print("| benchmark | result | target |")
+        print("|---|---|---|")
+        if only == "all" || only == "memory" {
+            for n in quick ? [200_000] : [1_000_000, 5_000_000] { try memory(conversations: n) }
+        }
+        if only == "all" || only == "replay" { replay(lines: quick ? 500_000 : 10_000_000) }
+        if only == "all" || only == "restore" { try await restore(conversations: quick ? 100_000 : 1_000_000) }
+        if only == "all" || only == "kafka" { try await endToEnd(events: quick ? 100_000 : 400_000) }
+        if only == "all" || only == "delay" { try await alertDelay(seconds: quick ? 10 : 30, rate: 50_000) }
+    }
+
+    static func row(_ name: String, _ result: String, _ target: String) {
+        print("| \(name) | \(result) | \(target) |")
+        fflushStdout()
+    }
+
+    static func fflushStdout() { FileHandle.standardOutput.synchronizeFile() }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    static func rss() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? "VmRSS: 0 kB"
+        return (Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "0") ?? 0) * 1024
+    }
+
+    // MARK: Memory
+
+    static func memory(conversations: Int) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        p.arguments = ["memory", String(conversations)]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        p.waitUntilExit()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        row("RSS per open conversation, \(conversations / 1_000_000 > 0 ? "\(conversations / 1_000_000)M" : "\(conversations / 1000)k") open", out.trimmingCharacters(in: .whitespacesAndNewlines), "≤ 300 bytes")
+    }
+
+    static func memoryChild(conversations n: Int) {
+        var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
+        let before = rss()
+        for i in 0..<n {
+            engine.apply(InteractionEvent(
+                id: "ev-\(i)", conversationID: "tw-\(1_860_000_000 + i)", kind: .response,
+                occurredAt: Timestamp(millis: Workload.start + Int64(i)), channel: "twitter",
+                text: "@brand my order #48213 still hasn't shipped, it's been two weeks — what is going on?"))
+        }
+        let after = rss()
+        precondition(engine.openConcerns == n)
+        print("\((after - before) / n) bytes (\(engine.openConcerns) open concerns, RSS +\((after - before) >> 20) MiB)")
+    }
+
+    // MARK: Replay
+
+    static func replay(lines: Int) {
+        let w = Workload(count: lines, conversations: 1_000_000, stepMillis: 5)
+        var driver = ReplayDriver(policies: Workload.policies, processing: LoopwatchConfig.Processing())
+        let encoder = AlertEncoder(groupID: "bench")
+        var bytes = 0
+        let t = ContinuousClock.now
+        for line in w.lines {
+            line.withUnsafeBytes { driver.feed(line: $0) { bytes &+= encoder.encode($0).count } }
+        }
+        driver.finish(until: nil) { bytes &+= encoder.encode($0).count }
+        let d = seconds(ContinuousClock.now - t)
+        let alerts = driver.summary.alerts.values.reduce(0, +)
+        row("Replay of \(lines / 1_000_000 > 0 ? "\(lines / 1_000_000)M" : "\(lines / 1000)k") lines (decode, engine, CloudEvents out)",
+            String(format: "%.0f lines/s (%.1f s, %d alerts, %d MB out)", Double(lines) / d, d, alerts, bytes >> 20), "fast")
+    }
+
+    // MARK: Restore
+
+    static func restore(conversations n: Int) async throws {
+        let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
+        defer { cluster.destroy() }
+        let partitions = 16
+        try cluster.createTopic(name: "state", partitions: partitions)
+        // Write one state record per conversation (an open concern each), as the worker would.
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "262144", "linger.ms": "20", "batch.num.messages": "10000"]),
+            logger: logger)
+        var engine = SLAEngine(policies: Workload.policies, settings: .init())
+        for i in 0..<n {
+            engine.apply(InteractionEvent(id: "e\(i)", conversationID: "tw-\(i)", kind: .response, occurredAt: Timestamp(millis: Workload.start + Int64(i)), channel: "twitter", text: "where is my order?"))
+        }
+        var records: [(String, [UInt8])] = []
+        engine.drainChanges { id, value in records.append((id, value!)) }
+        for (i, (id, value)) in records.enumerated() {
+            try producer.enqueue(KafkaProducerRecord(topic: "state", partition: Int32(i % partitions), key: Array(id.utf8), value: value), maxBlock: .seconds(30))
+        }
+        try producer.flush(timeout: .seconds(120))
+        producer.shutdown()
+
+        let bootstrap = cluster.bootstrapServers
+        let t = ContinuousClock.now
+        let restored = try await DedicatedThread.run(name: "restore") { () throws -> Int in
+            let reader = try KafkaPartitionReader(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
+            defer { reader.close() }
+            var engines = [SLAEngine](repeating: SLAEngine(policies: Workload.policies), count: partitions)
+            var count = 0
+            for p in 0..<partitions {
+                count += try reader.read(topic: "state", partition: Int32(p)) { batch in
+                    for m in batch {
+                        engines[p].restore(conversationID: String(decoding: m.key!, as: UTF8.self), state: try? ConversationState.decode(m.value!))
+                    }
+                }
+                engines[p].advance(to: Timestamp(millis: Workload.start))  // rebuild deadlines
+            }
+            return count
+        }
+        let d = seconds(ContinuousClock.now - t)
+        row("Changelog restore, \(n / 1000)k conversations over 16 partitions (read + decode + rebuild deadlines)",
+            String(format: "%.0f records/s; ready after %.2f s", Double(restored) / d, d), "≥ 500k records/s; ≤ 5 s for 1M")
+    }
+
+    // MARK: End to end through Kafka
+
+    static func endToEnd(events n: Int) async throws {
+        let partitions = 16
+        // 1. The zero-work baseline: consume → produce one record → offsets + commit, every 100 ms.
+        let pipeRate = try await zeroWorkPipe(events: n, partitions: partitions)
+        // 2. The real worker, same cluster setup, same events.
+        let workerRate = try await workerThroughput(events: n, partitions: partitions)
+        row("End to end exactly-once through Kafka (mock cluster, \(partitions) partitions, \(n / 1000)k events)",
+            String(format: "worker %.0f events/s vs zero-work transactional pipe %.0f events/s = %.0f%%", workerRate, pipeRate, 100 * workerRate / pipeRate),
+            "≥ 50% of the pipe")
+    }
+
+    static func cluster(partitions: Int, topics: [String]) throws -> KafkaMockCluster {
+        let c = try KafkaMockCluster(brokers: 1, logger: logger)
+        for t in topics { try c.createTopic(name: t, partitions: partitions) }
+        return c
+    }
+
+    /// Produces the workload (keyed by conversation) while something consumes it.
+    static func produce(_ w: Workload, to bootstrap: String, topic: String) async throws {
+        try await DedicatedThread.run(name: "bench-producer") {
+            let producer = try KafkaProducer(
+                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "10", "enable.idempotence": "false"]),
+                logger: logger)
+            for line in w.lines {
+                let key = line[line.firstRange(of: Array(#""conversation_id":""#.utf8))!.upperBound...].prefix { $0 != 0x22 }
+                try producer.enqueue(KafkaProducerRecord(topic: topic, key: Array(key), value: line), maxBlock: .seconds(60))
+            }
+            try producer.flush(timeout: .seconds(300))
+            producer.shutdown()
+        }
+    }
+
+    static func zeroWorkPipe(events n: Int, partitions: Int) async throws -> Double {
+        let c = try cluster(partitions: partitions, topics: ["in", "out"])
+        defer { c.destroy() }
+        let w = Workload(count: n, conversations: 1_000_000)
+        let bootstrap = c.bootstrapServers
+        async let produced: Void = produce(w, to: bootstrap, topic: "in")
+        let rate = try await DedicatedThread.run(name: "pipe") { () throws -> Double in
+            let consumer = try KafkaConsumer(
+                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "group.id": "pipe", "isolation.level": "read_committed", "auto.offset.reset": "earliest"]),
+                topics: ["in"], logger: logger)
+            let producer = try KafkaTransactionalProducer(
+                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "transactional.id": "pipe", "queue.buffering.max.kbytes": "131072", "linger.ms": "5"]),
+                logger: logger)
+            try producer.initTransactions(timeout: .seconds(30))
+            var count = 0
+            var started: ContinuousClock.Instant? = nil
+            var lastCommit = ContinuousClock.now
+            var offsets: [TopicPartition: Int64] = [:]
+            var open = false
+            while count < n {
+                let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))
+                if !batch.isEmpty, started == nil { started = .now }
+                if !batch.isEmpty, !open { try producer.beginTransaction(); open = true }
+                for m in batch {
+                    try producer.enqueue(KafkaProducerRecord(topic: "out", key: m.key, value: m.value), maxBlock: .seconds(30))
+                    offsets[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset + 1
+                }
+                count += batch.count
+                if open, ContinuousClock.now - lastCommit >= .milliseconds(100) || count >= n {
+                    try producer.sendOffsetsToTransaction(
+                        offsets: offsets.map { TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) },
+                        groupMetadata: try consumer.groupMetadata(), timeout: .seconds(30))
+                    try producer.commitTransaction(timeout: .seconds(30))
+                    open = false
+                    lastCommit = .now
+                }
+            }
+            let d = seconds(ContinuousClock.now - (started ?? .now))
+            consumer.close()
+            producer.shutdown()
+            return Double(n) / d
+        }
+        try await produced
+        return rate
+    }
+
+    static func workerThroughput(events n: Int, partitions: Int) async throws -> Double {
+        let c = try cluster(partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
+        defer { c.destroy() }
+        let w = Workload(count: n, conversations: 1_000_000)
+        var processing = LoopwatchConfig.Processing()
+        processing.maxFutureSkew = .days(100_000)
+        let config = LoopwatchConfig(kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "bench"), processing: processing, policies: Workload.policies)
+        let metrics = WorkerMetrics()
+        let status = WorkerStatus()
+        let worker = WorkerService(config: config, readConfig: { config }, instanceID: "bench", logger: logger, metrics: metrics, status: status, notifier: SystemdNotifier(environment: [:]))
+        let services = ServiceGroup(configuration: .init(services: [.init(service: worker)], logger: logger))
+        return try await withThrowingTaskGroup(of: Double?.self) { group in
+            group.addTask {
+                try await services.run()
+                return nil
+            }
+            while !status.isReady { try await Task.sleep(for: .milliseconds(50)) }
+            async let produced: Void = produce(w, to: c.bootstrapServers, topic: "interactions")
+            var started: ContinuousClock.Instant? = nil
+            var done = 0
+            while done < n {
+                done = Self.counter(metrics, "loopwatch_events_total")
+                if done > 0, started == nil { started = .now }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let rate = Double(n) / seconds(ContinuousClock.now - started!)
+            try await produced
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return rate
+        }
+    }
+
+    /// Sum of a counter family in the Prometheus exposition.
+    static func counter(_ metrics: WorkerMetrics, _ name: String) -> Int {
+        String(decoding: metrics.render(), as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0) { $0 + Int($1) }
+    }
+
+    // MARK: Alert delay
+
+    static func alertDelay(seconds duration: Int, rate: Int) async throws {
+        let partitions = 16
+        let c = try cluster(partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
+        defer { c.destroy() }
+        var processing = LoopwatchConfig.Processing()
+        processing.allowedLateness = .zero
+        processing.commitInterval = .init(millis: 100)
+        let config = LoopwatchConfig(
+            kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "delay"), processing: processing,
+            policies: PolicySet([Policy(name: "fast", firstResponse: .seconds(2), nextResponse: .seconds(2), version: "v")]))
+        let status = WorkerStatus()
+        let worker = WorkerService(config: config, readConfig: { config }, instanceID: "delay", logger: logger, metrics: WorkerMetrics(), status: status, notifier: SystemdNotifier(environment: [:]))
+        let bootstrap = c.bootstrapServers
+        let services = ServiceGroup(configuration: .init(services: [.init(service: worker)], logger: logger))
+        let delays = try await withThrowingTaskGroup(of: [Double]?.self) { group in
+            group.addTask { try await services.run(); return nil }
+            while !status.isReady { try await Task.sleep(for: .milliseconds(50)) }
+            // Live traffic at `rate` events/s: half customer responses, most of them answered.
+            async let load: Void = DedicatedThread.run(name: "load") {
+                let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "5"]), logger: logger)
+                let start = ContinuousClock.now
+                var i = 0
+                while ContinuousClock.now - start < .seconds(duration) {
+                    let due = start + .microseconds(Int64(i) * 1_000_000 / Int64(rate))
+                    if due > .now { Thread.sleep(forTimeInterval: max(0, seconds(due - .now))) }
+                    let now = Timestamp.wallClock()
+                    let conv = "d-\(i / 2)"
+                    let kind = i % 2 == 0 ? "response" : (i % 20 == 1 ? "broadcast" : "acknowledgement")
+                    let line = #"{"id":"e\#(i)","conversation_id":"\#(conv)","kind":"\#(kind)","occurred_at":"\#(RFC3339.format(now))","channel":"twitter"}"#
+                    try producer.enqueue(KafkaProducerRecord(topic: "interactions", key: Array(conv.utf8), value: Array(line.utf8)), maxBlock: .seconds(10))
+                    i += 1
+                }
+                try producer.flush(timeout: .seconds(30))
+                producer.shutdown()
+            }
+            // A read_committed reader measures publication − deadline for each breach.
+            let delays = try await DedicatedThread.run(name: "alert-reader") { () throws -> [Double] in
+                let consumer = try KafkaConsumer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "group.id": "delay-reader", "isolation.level": "read_committed", "auto.offset.reset": "earliest", "fetch.wait.max.ms": "10"]), topics: ["sla-alerts"], logger: logger)
+                defer { consumer.close() }
+                var out: [Double] = []
+                let end = ContinuousClock.now + .seconds(duration + 6)
+                while ContinuousClock.now < end {
+                    for m in try consumer.poll(maxMessages: 1000, timeout: .milliseconds(20)) {
+                        let received = Timestamp.wallClock()
+                        guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any],
+                            let time = (o["time"] as? String).flatMap({ RFC3339.parse($0) }) else { continue }
+                        out.append(Double(received.millis - time.millis) / 1000)
+                    }
+                }
+                return out
+            }
+            try await load
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
+            return delays
+        }
+        let sorted = delays.sorted()
+        func q(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        row("Alert delay (published − deadline) at \(rate / 1000)k events/s, commit_interval 100ms, allowed_lateness 0",
+            String(format: "p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d breaches", q(0.5) * 1000, q(0.99) * 1000, (sorted.last ?? .nan) * 1000, sorted.count),
+            "p99 ≤ 500 ms")
+    }
+}

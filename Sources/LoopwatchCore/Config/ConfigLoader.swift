@@ -49,8 +49,17 @@ public enum ConfigLoader {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return ConfigError(file: file, line: mark.line, column: mark.column, code: "yaml_syntax", message: "YAML syntax error: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+            return ConfigError(
+                file: file, line: context.mark.line, column: context.mark.column, code: "duplicate_key",
+                message: "duplicate key \(keys) in this mapping; each key may appear only once")
+        case .reader(let problem, _, _, _):
+            return ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "cannot read the YAML text: \(problem)")
         default:
-            return ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "YAML error: \(error)")
+            // One line, like every other error (Yams' descriptions quote the document).
+            let text = "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown problem"
+            return ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "YAML error: \(text)")
         }
     }
 }

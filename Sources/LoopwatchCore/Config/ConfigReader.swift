@@ -24,6 +24,9 @@ struct ConfigReader {
     var errors: [ConfigError] = []
     /// Every non-empty value substituted so far, and every string that contains one: never shown.
     var substitutedValues: Set<String> = []
+    /// Names under `calendars:`, including those with errors (a policy naming one of those is
+    /// not told the calendar doesn't exist: the calendar's own error says what is wrong).
+    var declaredCalendars: Set<String> = []
 
     init(file: String, environment: [String: String], readFile: @escaping (String) throws -> String) {
         self.file = file
@@ -158,6 +161,7 @@ struct ConfigReader {
         var out: [String: BusinessCalendar] = [:]
         guard let node, !isNull(node), let m = mapping(node, path: "calendars", allowed: nil) else { return out }
         for (name, _, v) in m {
+            declaredCalendars.insert(name)
             if let c = calendar(name: name, v) { out[name] = c }
         }
         return out
@@ -292,7 +296,7 @@ struct ConfigReader {
         var policy = Policy(name: name)
         if let n = value("match"), !isNull(n) { policy.match = match(n, path: "\(path).match") }
         if let n = value("calendar"), let c = string(n, path: "\(path).calendar")?.value {
-            if let cal = calendars[c] { policy.calendar = cal } else {
+            if let cal = calendars[c] { policy.calendar = cal } else if !declaredCalendars.contains(c) {
                 let known = calendars.keys.sorted()
                 error(n, "unknown_calendar", "\(path).calendar: no calendar named \"\(c)\"" + (known.isEmpty ? " (none are defined under calendars:)" : " (defined: \(known.joined(separator: ", ")))"))
             }

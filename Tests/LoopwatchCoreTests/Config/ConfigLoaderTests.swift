@@ -241,3 +241,24 @@ import Testing
         #expect(!rules.ignores(text: nil))
     }
 }
+
+extension ConfigLoaderTests {
+    @Test func aBrokenCalendarIsReportedOnceNotAsMissing() {
+        let yaml = Self.base + "calendars:\n  c: {timezone: Mars/Olympus, weekly: {mon: [\"09:00-17:00\"]}}\npolicies: [{name: p, first_response: 1h, calendar: c}]\n"
+        #expect(Self.errors(yaml) == [
+            #"lw.yaml:3:17: calendars.c.timezone: "Mars/Olympus" is not an IANA time zone (e.g. Asia/Qatar, America/New_York)"#
+        ])
+    }
+
+    @Test(arguments: [
+        (ConfigLoaderTests.base + "policies:\n  - name: p\n    first_response: 1h\n    first_response: 2h\n",
+         #"lw.yaml:4:5: duplicate key "first_response" in this mapping; each key may appear only once"#),
+        ("", "lw.yaml:1:1: the configuration is empty; it needs at least kafka and policies"),
+        ("- a\n- b\n", "lw.yaml:1:1: the configuration: expected a mapping of keys to values"),
+        (ConfigLoaderTests.base + "policies:\n  - {name: p, next_response: 1h, warn_before: 2h}\n",
+         "lw.yaml:3:47: policies[0].warn_before: 2h must be less than next_response (1h)"),
+    ] as [(String, String)])
+    func documentLevelMistakes(yaml: String, message: String) {
+        #expect(Self.errors(yaml) == [message])
+    }
+}

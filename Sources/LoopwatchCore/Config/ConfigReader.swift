@@ -387,20 +387,22 @@ struct ConfigReader {
     }
 
     /// `policy_version`: a hash of the policy as loaded (resolved values, calendar definition
-    /// included) — formatting, comments and key order don't change it.
+    /// included) — formatting, comments, key order and the order of alternatives
+    /// (`channel: [a, b]` = `[b, a]`, ignore patterns) don't change it.
     static func version(of p: Policy) -> String {
+        func set(_ list: [String]?) -> String { list.map { Set($0).sorted().joined(separator: ",") } ?? "*" }
         var h = StableHash()
         h.combine("name=\(p.name)")
-        h.combine("channels=\(p.match.channels?.joined(separator: ",") ?? "*")")
-        h.combine("priorities=\(p.match.priorities?.map(\.name).joined(separator: ",") ?? "*")")
-        h.combine("tags=\(p.match.tags?.joined(separator: ",") ?? "*")")
-        for (k, v) in p.match.attributes.sorted(by: { $0.key < $1.key }) { h.combine("attr:\(k)=\(v.joined(separator: ","))") }
+        h.combine("channels=\(set(p.match.channels))")
+        h.combine("priorities=\(set(p.match.priorities?.map(\.name)))")
+        h.combine("tags=\(set(p.match.tags))")
+        for (k, v) in p.match.attributes.sorted(by: { $0.key < $1.key }) { h.combine("attr:\(k)=\(set(v))") }
         h.combine("calendar=\(p.calendar?.canonicalDescription ?? "24x7")")
         h.combine("first=\(p.firstResponse?.millis ?? -1);next=\(p.nextResponse?.millis ?? -1);warn=\(p.warnBefore?.millis ?? -1)")
         h.combine("severity=\(p.severity)")
         for e in p.escalations { h.combine("esc=\(e.after.millis):\(e.severity)") }
         h.combine("automated=\(p.countAutomatedReplies)")
-        for t in p.ignore.textMatches { h.combine("ignore=\(t)") }
+        for t in Set(p.ignore.textMatches).sorted() { h.combine("ignore=\(t)") }
         return StableHash.hex(h.value)
     }
 

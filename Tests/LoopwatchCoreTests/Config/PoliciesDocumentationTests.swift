@@ -14,6 +14,17 @@ import Testing
         #expect(ConfigLoader.acceptedKeys.count > 30)
     }
 
+    /// The other way round: every key a table documents (a row starting with a backticked key
+    /// path) is one the loader accepts, so the page never describes a key that was removed.
+    @Test func everyDocumentedKeyIsAccepted() throws {
+        let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/policies.md"), encoding: .utf8)
+        let rows = doc.split(separator: "\n").filter { $0.hasPrefix("| `") }
+        let documented = rows.compactMap { $0.dropFirst(3).split(separator: "`").first.map(String.init) }
+        #expect(documented.count == rows.count)
+        let accepted = Set(ConfigLoader.acceptedKeys)
+        #expect(documented.filter { !accepted.contains($0) } == [])
+    }
+
     @Test func theExampleConfigurationLoads() throws {
         let path = Self.root.appendingPathComponent("config/loopwatch.example.yaml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -22,5 +33,8 @@ import Testing
         #expect(config.kafka.properties["sasl.password"] == "s3cret")
         #expect(config.kafka.secretKeys.contains("sasl.password"))
         #expect(config.calendars.keys.sorted() == ["doha-care", "us-support"])
+        // The last policy is the catch-all: a response on any channel finds a policy.
+        #expect(config.policies.firstMatch(channel: "carrier-pigeon", priority: .low, tags: [], attributes: []) == 2)
+        #expect(config.policies.policies.allSatisfy { $0.firstResponse != nil && $0.nextResponse != nil })
     }
 }

@@ -215,16 +215,21 @@ struct ConfigReader {
     }
 
     static let dayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+    static let fullDayNames = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
 
-    /// `mon`, `sun-thu`, `fri-mon` (wraps), `sat,sun`, `mon-wed,fri` → weekday indexes (0 = Sunday).
+    /// `mon` or `monday` (any case) → weekday index (0 = Sunday); nil for anything else (`mondo`).
+    static func day(_ name: Substring) -> Int? {
+        let n = name.trimmingCharacters(in: .whitespaces).lowercased()
+        return dayNames.firstIndex(of: n) ?? fullDayNames.firstIndex(of: n)
+    }
+
+    /// `mon`, `sun-thu`, `fri-mon` (wraps), `sat,sun`, `mon-wed,fri`, `monday-friday` → weekday
+    /// indexes (0 = Sunday).
     static func days(_ spec: String) -> [Int]? {
         var out: [Int] = []
-        for part in spec.lowercased().split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            let ends = part.split(separator: "-").map(String.init)
-            guard (1...2).contains(ends.count), let a = dayNames.firstIndex(of: String(ends[0].prefix(3))),
-                ends.allSatisfy({ dayNames.contains(String($0.prefix(3))) && $0.count >= 3 })
-            else { return nil }
-            let b = ends.count == 2 ? dayNames.firstIndex(of: String(ends[1].prefix(3)))! : a
+        for part in spec.split(separator: ",", omittingEmptySubsequences: false) {
+            let ends = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(ends.count), let a = day(ends[0]), let b = day(ends[ends.count - 1]) else { return nil }
             var d = a
             while true {
                 out.append(d)

@@ -330,3 +330,20 @@ extension ConfigLoaderTests {
         #expect((ConfigReader.date(text) != nil) == valid)
     }
 }
+
+/// The ignore rules run in the C locale (documented in docs/policies.md): case-insensitive for
+/// ASCII letters, and non-ASCII characters are matched as their UTF-8 bytes — fine as literals
+/// and in alternations, not inside `[...]` or as one `.`.
+@Suite struct IgnoreRulesLocaleTests {
+    @Test(arguments: [
+        ("^(👍|🙏)$", "🙏", true),
+        ("^[👍🙏]$", "👍", false),
+        ("^.$", "👍", false),
+        ("^merci$", "MERCI", true),
+        ("^é$", "É", false),
+        ("^(gracias|danke)[.! ]*$", "  Danke!  ", true),
+    ])
+    func matching(pattern: String, text: String, ignored: Bool) throws {
+        #expect(try IgnoreRules(textMatches: [pattern]).ignores(text: text) == ignored)
+    }
+}

@@ -219,61 +219,7 @@ import Testing
         #expect(!c.kafka.secretKeys.contains("a"))
     }
 
-    static func vipVersion(_ yaml: String) throws -> String { try load(yaml).policies.policies[0].version }
 
-    /// Rewrites of the SPEC example that keep its meaning: the version stays.
-    @Test(arguments: [
-        ("a comment", "    warn_before: 5m\n", "    warn_before: 5m   # five minutes\n"),
-        ("key order", "first_response: 15m\n    next_response: 30m", "next_response: 30m\n    first_response: 15m"),
-        ("block instead of flow", "      - { after: 30m, severity: critical }", "      - after: 30m\n        severity: critical"),
-        ("quoted scalars", "first_response: 15m", "first_response: \"15m\""),
-        ("same duration, other unit", "next_response: 30m", "next_response: 1800s"),
-        ("order of alternatives", "channel: [twitter, instagram]", "channel: [instagram, twitter]"),
-        ("match key order", "      channel: [twitter, instagram]\n      priority: [high, urgent]", "      priority: [urgent, high]\n      channel: [twitter, instagram]"),
-        ("calendar renamed", "doha-care", "qatar-care"),
-    ])
-    func policyVersionIgnoresFormatting(what: String, from: String, to: String) throws {
-        let changed = Self.specExample.replacingOccurrences(of: from, with: to)
-        #expect(changed != Self.specExample, "\(what): the rewrite did not apply")
-        #expect(try Self.vipVersion(changed) == Self.vipVersion(Self.specExample), "\(what)")
-    }
-
-    /// Changes of meaning: the version changes.
-    @Test(arguments: [
-        ("a target", "first_response: 15m", "first_response: 16m"),
-        ("warn_before", "warn_before: 5m", "warn_before: 4m"),
-        ("a match channel", "channel: [twitter, instagram]", "channel: [twitter]"),
-        ("a match priority", "priority: [high, urgent]", "priority: [urgent]"),
-        ("a match attribute", "customer_tier: [gold, platinum]", "customer_tier: [gold]"),
-        ("a calendar interval", "14:00-18:00", "14:00-18:30"),
-        ("the calendar's zone", "timezone: Asia/Qatar", "timezone: Asia/Riyadh"),
-        ("a holiday", "holidays: [2026-12-18]", "holidays: [2026-12-19]"),
-        ("an escalation", "{ after: 30m, severity: critical }", "{ after: 45m, severity: critical }"),
-        ("automated replies", "count_automated_replies: false", "count_automated_replies: true"),
-        ("an ignore pattern", "👍)[.! ]*$", "👍)[.!]*$"),
-    ])
-    func policyVersionFollowsMeaning(what: String, from: String, to: String) throws {
-        let changed = Self.specExample.replacingOccurrences(of: from, with: to)
-        #expect(changed != Self.specExample, "\(what): the change did not apply")
-        #expect(try Self.vipVersion(changed) != Self.vipVersion(Self.specExample), "\(what)")
-    }
-
-    @Test func policyVersionIsSixteenLowercaseHexDigits() throws {
-        for policy in try Self.load(Self.specExample).policies.policies {
-            #expect(policy.version.count == 16)
-            #expect(policy.version.allSatisfy { "0123456789abcdef".contains($0) })
-        }
-        let versions = try Self.load(Self.specExample).policies.policies.map(\.version)
-        #expect(Set(versions).count == versions.count)
-    }
-
-    @Test(arguments: [("Thanks!", true), (" ok ", true), ("👍", true), ("thank you.", true), ("THANKS", true),
-                      ("thanks but the app still crashes", false), ("", false)] as [(String, Bool)])
-    func ignoreRules(text: String, ignored: Bool) throws {
-        let rules = try IgnoreRules(textMatches: ["^(thanks|thank you|ok|👍)[.! ]*$"])
-        #expect(rules.ignores(text: text) == ignored)
-        #expect(!rules.ignores(text: nil))
-    }
 }
 
 extension ConfigLoaderTests {
@@ -294,56 +240,5 @@ extension ConfigLoaderTests {
     ] as [(String, String)])
     func documentLevelMistakes(yaml: String, message: String) {
         #expect(Self.errors(yaml) == [message])
-    }
-}
-
-/// Day specs and intervals of `calendars.<name>.weekly` (weekday 0 = Sunday).
-@Suite struct CalendarSyntaxTests {
-    @Test(arguments: [
-        ("mon", [1]), ("sun-thu", [0, 1, 2, 3, 4]), ("fri-mon", [5, 6, 0, 1]), ("sat,sun", [6, 0]),
-        ("mon-wed,fri", [1, 2, 3, 5]), ("Monday-Friday", [1, 2, 3, 4, 5]), ("sat, sun", [6, 0]), ("mon - fri", [1, 2, 3, 4, 5]),
-        ("mon-sun", [1, 2, 3, 4, 5, 6, 0]),
-    ])
-    func daySpecs(spec: String, days: [Int]) {
-        #expect(ConfigReader.days(spec) == days)
-    }
-
-    @Test(arguments: ["mnd", "mondo", "mon-", "-fri", "mon-tue-wed", "", ",", "mon,,fri", "7"])
-    func badDaySpecs(spec: String) {
-        #expect(ConfigReader.days(spec) == nil)
-    }
-
-    @Test(arguments: [
-        ("08:00-13:00", 480, 780), ("8:00-13:00", 480, 780), ("00:00-24:00", 0, 1440), ("09:00 - 17:30", 540, 1050),
-    ])
-    func intervals(text: String, start: Int, end: Int) {
-        #expect(ConfigReader.interval(text) == BusinessCalendar.Interval(start: start, end: end))
-    }
-
-    @Test(arguments: ["17:00-09:00", "09:00-09:00", "09:00-24:01", "09:60-10:00", "9-17", "09:00", "25:00-26:00", "09:00-17:00-18:00"])
-    func badIntervals(text: String) {
-        #expect(ConfigReader.interval(text) == nil)
-    }
-
-    @Test(arguments: [("2026-12-18", true), ("2028-02-29", true), ("2026-02-29", false), ("2026-13-01", false), ("2026-1-01", false), ("18.12.2026", false)])
-    func holidayDates(text: String, valid: Bool) {
-        #expect((ConfigReader.date(text) != nil) == valid)
-    }
-}
-
-/// The ignore rules run in the C locale (documented in docs/policies.md): case-insensitive for
-/// ASCII letters, and non-ASCII characters are matched as their UTF-8 bytes — fine as literals
-/// and in alternations, not inside `[...]` or as one `.`.
-@Suite struct IgnoreRulesLocaleTests {
-    @Test(arguments: [
-        ("^(👍|🙏)$", "🙏", true),
-        ("^[👍🙏]$", "👍", false),
-        ("^.$", "👍", false),
-        ("^merci$", "MERCI", true),
-        ("^é$", "É", false),
-        ("^(gracias|danke)[.! ]*$", "  Danke!  ", true),
-    ])
-    func matching(pattern: String, text: String, ignored: Bool) throws {
-        #expect(try IgnoreRules(textMatches: [pattern]).ignores(text: text) == ignored)
     }
 }

@@ -29,12 +29,12 @@ import Testing
         let path = Self.root.appendingPathComponent("config/loopwatch.example.yaml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let config = try ConfigLoader.load(yaml: text, file: path, environment: [:]) { _ in "s3cret\n" }
-        #expect(config.policies.policies.map(\.name) == ["vip-social", "reviews", "default"])
+        #expect(config.policies.policies.map(\.name) == ["vip-social", "urgent", "safety-and-legal", "reviews", "default"])
         #expect(config.kafka.properties["sasl.password"] == "s3cret")
         #expect(config.kafka.secretKeys.contains("sasl.password"))
         #expect(config.calendars.keys.sorted() == ["doha-care", "us-support"])
         // The last policy is the catch-all: a response on any channel finds a policy.
-        #expect(config.policies.firstMatch(channel: "carrier-pigeon", priority: .low, tags: [], attributes: []) == 2)
+        #expect(config.policies.firstMatch(channel: "carrier-pigeon", priority: .low, tags: [], attributes: []) == 4)
         #expect(config.policies.policies.allSatisfy { $0.firstResponse != nil && $0.nextResponse != nil })
     }
 }

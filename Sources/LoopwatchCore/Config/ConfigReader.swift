@@ -62,7 +62,7 @@ struct ConfigReader {
         guard let m = mapping(node, path: "kafka", allowed: Self.keys("kafka")) else { return nil }
         func value(_ k: String) -> Node? { m.first { $0.key == k }?.value }
         var ok = true
-        let bootstrap = required(value("bootstrap_servers"), in: node, path: "kafka.bootstrap_servers").flatMap { string($0, path: "kafka.bootstrap_servers")?.value }
+        let bootstrap = required(value("bootstrap_servers"), in: node, path: "kafka.bootstrap_servers").flatMap { nonEmpty($0, path: "kafka.bootstrap_servers") }
         if bootstrap == nil { ok = false }
         var inputs: [String] = []
         if let n = value("input_topics") {
@@ -95,6 +95,10 @@ struct ConfigReader {
         if let n = value("properties"), !isNull(n) {
             if let props = mapping(n, path: "kafka.properties", allowed: nil) {
                 for (key, _, v) in props {
+                    if isNull(v) {
+                        error(v, "invalid_value", "kafka.properties.\(key): no value (give one, or remove the key to keep librdkafka's default)")
+                        continue
+                    }
                     guard let s = scalarText(v, path: "kafka.properties.\(key)") else { continue }
                     k.properties[key] = s.value
                     if s.substituted || Self.looksSecret(key) { k.secretKeys.insert(key) }

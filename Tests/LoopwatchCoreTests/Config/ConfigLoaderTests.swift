@@ -169,6 +169,10 @@ import Testing
          #"lw.yaml:1:45: kafka.input_topics: topic "a" is used twice in kafka.input_topics; the input, state, alert and dead-letter topics must all be different"#),
         ("kafka: {bootstrap_servers: b, input_topics: [sla-alerts]}\npolicies: [{name: p, first_response: 1h}]\n",
          #"lw.yaml:1:8: kafka.alert_topic: topic "sla-alerts" is used as kafka.input_topics and as kafka.alert_topic (its default); the input, state, alert and dead-letter topics must all be different"#),
+        ("kafka: {bootstrap_servers: \"\", input_topics: [in]}\npolicies: [{name: p, first_response: 1h}]\n",
+         "lw.yaml:1:28: kafka.bootstrap_servers: must not be empty"),
+        (blockBase + "  properties:\n    ssl.ca.location:\npolicies: [{name: p, first_response: 1h}]\n",
+         "lw.yaml:5:21: kafka.properties.ssl.ca.location: no value (give one, or remove the key to keep librdkafka's default)"),
     ] as [(String, String)])
     func mistakesAreReportedWithTheirPosition(yaml: String, message: String) {
         // One error per case; a case with two lines expects two errors.

@@ -215,6 +215,15 @@ import Testing
         #expect(!errors.joined().contains("hunter2"))
     }
 
+    @Test func aSecretFromAFileIsRedactedInTheDescription() throws {
+        let c = try Self.load(Self.specExample)
+        #expect(c.kafka.properties["sasl.password"] == "hunter2")
+        #expect(c.kafka.secretKeys == ["sasl.password"])
+        #expect(!c.redactedDescription.contains("hunter2"))
+        #expect(c.redactedDescription.contains("kafka.properties.sasl.password=***"))
+        #expect(c.redactedDescription.contains("kafka.properties.sasl.username=loopwatch"))
+    }
+
     @Test func substitutionEscapesAndEnvironment() throws {
         let c = try Self.load(Self.blockBase + "  properties: {a: \"$${literal}\", b: \"x-${env:B}-y\"}\npolicies: [{name: p, first_response: 1h}]\n", env: ["B": "bee"])
         #expect(c.kafka.properties["a"] == "${literal}")

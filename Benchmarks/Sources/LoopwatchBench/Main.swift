@@ -1,5 +1,6 @@
 import Foundation
 import KafkaClient
+import Synchronization
 import Logging
 import LoopwatchCore
 import LoopwatchWorker
@@ -21,23 +22,20 @@ struct LoopwatchBench {
             return
         }
         let only = args.count > 1 ? args[1] : "all"
-        print("| benchmark | result | target |")
-        print("|---|---|---|")
+        FileHandle.standardOutput.write(Data("| benchmark | result | target |\n|---|---|---|\n".utf8))
         if only == "all" || only == "memory" {
             for n in quick ? [200_000] : [1_000_000, 5_000_000] { try memory(conversations: n) }
         }
         if only == "all" || only == "replay" { replay(lines: quick ? 500_000 : 10_000_000) }
         if only == "all" || only == "restore" { try await restore(conversations: quick ? 100_000 : 1_000_000) }
-        if only == "all" || only == "kafka" { try await endToEnd(events: quick ? 100_000 : 400_000) }
+        if only == "all" || only == "kafka" { try await endToEnd(events: quick ? 50_000 : 200_000) }
         if only == "all" || only == "delay" { try await alertDelay(seconds: quick ? 10 : 30, rate: 50_000) }
     }
 
+    /// One table row, written unbuffered so a long run shows progress.
     static func row(_ name: String, _ result: String, _ target: String) {
-        print("| \(name) | \(result) | \(target) |")
-        fflushStdout()
+        FileHandle.standardOutput.write(Data("| \(name) | \(result) | \(target) |\n".utf8))
     }
-
-    static func fflushStdout() { FileHandle.standardOutput.synchronizeFile() }
 
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
@@ -100,7 +98,8 @@ struct LoopwatchBench {
     static func restore(conversations n: Int) async throws {
         let cluster = try KafkaMockCluster(brokers: 1, logger: logger)
         defer { cluster.destroy() }
-        let partitions = 16
+        // The mock keeps only ~5 MiB per partition: spread 1M state records over 64.
+        let partitions = 64
         try cluster.createTopic(name: "state", partitions: partitions)
         // Write one state record per conversation (an open concern each), as the worker would.
         let producer = try KafkaProducer(
@@ -136,14 +135,16 @@ struct LoopwatchBench {
             return count
         }
         let d = seconds(ContinuousClock.now - t)
-        row("Changelog restore, \(n / 1000)k conversations over 16 partitions (read + decode + rebuild deadlines)",
+        row("Changelog restore, \(n / 1000)k conversations over \(partitions) partitions (read + decode + rebuild deadlines)",
             String(format: "%.0f records/s; ready after %.2f s", Double(restored) / d, d), "≥ 500k records/s; ≤ 5 s for 1M")
     }
 
     // MARK: End to end through Kafka
 
     static func endToEnd(events n: Int) async throws {
-        let partitions = 16
+        // The mock keeps only ~5 MiB per partition, and the whole input must still be there
+        // when it is consumed: ≈ 1 MiB per 3k events per partition.
+        let partitions = max(16, n / 6_000)
         // 1. The zero-work baseline: consume → produce one record → offsets + commit, every 100 ms.
         let pipeRate = try await zeroWorkPipe(events: n, partitions: partitions)
         // 2. The real worker, same cluster setup, same events.
@@ -280,6 +281,14 @@ struct LoopwatchBench {
         let delays = try await withThrowingTaskGroup(of: [Double]?.self) { group in
             group.addTask { try await services.run(); return nil }
             while !status.isReady { try await Task.sleep(for: .milliseconds(50)) }
+            // The reader joins its group first, so its own start-up is not counted as delay.
+            let assigned = ReaderReady()
+            let consumer = try KafkaConsumer(
+                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "group.id": "delay-reader", "isolation.level": "read_committed", "auto.offset.reset": "earliest", "fetch.wait.max.ms": "10"]),
+                topics: ["sla-alerts"], logger: logger, rebalanceHandler: { if case .assigned = $0 { assigned.set() } })
+            try await DedicatedThread.run(name: "reader-join") {
+                while !assigned.isSet { _ = try consumer.poll(maxMessages: 1, timeout: .milliseconds(50)) }
+            }
             // Live traffic at `rate` events/s: half customer responses, most of them answered.
             async let load: Void = DedicatedThread.run(name: "load") {
                 let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "5"]), logger: logger)
@@ -300,7 +309,6 @@ struct LoopwatchBench {
             }
             // A read_committed reader measures publication − deadline for each breach.
             let delays = try await DedicatedThread.run(name: "alert-reader") { () throws -> [Double] in
-                let consumer = try KafkaConsumer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "group.id": "delay-reader", "isolation.level": "read_committed", "auto.offset.reset": "earliest", "fetch.wait.max.ms": "10"]), topics: ["sla-alerts"], logger: logger)
                 defer { consumer.close() }
                 var out: [Double] = []
                 let end = ContinuousClock.now + .seconds(duration + 6)
@@ -325,4 +333,11 @@ struct LoopwatchBench {
             String(format: "p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d breaches", q(0.5) * 1000, q(0.99) * 1000, (sorted.last ?? .nan) * 1000, sorted.count),
             "p99 ≤ 500 ms")
     }
+}
+
+/// Set once the delay reader has its partitions.
+final class ReaderReady: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }

@@ -112,16 +112,26 @@ public final class BusinessCalendar: Sendable {
     }
 }
 
-/// Business intervals of one local year as UTC milliseconds with prefix sums.
-struct CalendarYear: Sendable {
+/// Business intervals of one local year as UTC milliseconds with prefix sums. A class: the
+/// cache hands out one reference instead of copying four arrays per lookup.
+final class CalendarYear: Sendable {
     /// UTC instant of local Jan 1 00:00 of this year and of the next.
-    var begin: Int64
-    var end: Int64
-    var starts: [Int64]
-    var ends: [Int64]
+    let begin: Int64
+    let end: Int64
+    let starts: [Int64]
+    let ends: [Int64]
     /// Business ms before interval i (within this year).
-    var cumulative: [Int64]
-    var total: Int64
+    let cumulative: [Int64]
+    let total: Int64
+
+    init(begin: Int64, end: Int64, starts: [Int64], ends: [Int64], cumulative: [Int64], total: Int64) {
+        self.begin = begin
+        self.end = end
+        self.starts = starts
+        self.ends = ends
+        self.cumulative = cumulative
+        self.total = total
+    }
 
     /// Business ms in [begin, t), t clamped to this year.
     func prefix(_ t: Int64) -> Int64 {
@@ -175,10 +185,17 @@ final class YearCache: @unchecked Sendable {
 
     /// The local year containing UTC instant t.
     func yearOf(_ t: Int64) -> Int64 {
-        let local = t + Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t) / 1000))) * 1000
-        var days = local / 86_400_000
-        if local < 0, local % 86_400_000 != 0 { days -= 1 }
-        return RFC3339.civil(fromDays: days).year
+        // Pure arithmetic on the hot path: guess the UTC year, then step by the cached year's
+        // UTC bounds (a local year starts at most a day away from the UTC one). Foundation is
+        // only consulted when a year is first built.
+        var days = t / 86_400_000
+        if t < 0, t % 86_400_000 != 0 { days -= 1 }
+        var y = RFC3339.civil(fromDays: days).year
+        for _ in 0..<2 {
+            let year = self.year(y)
+            if t < year.begin { y -= 1 } else if t >= year.end { y += 1 } else { return y }
+        }
+        return y
     }
 
     func year(_ y: Int64) -> CalendarYear {

@@ -13,13 +13,7 @@ struct CheckConfigCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let config: LoopwatchConfig
-        do {
-            config = try ConfigLoader.load(path: file, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            StandardError.write("\(error)\n")
-            throw ExitStatus.badConfig
-        }
+        let config = try loadConfigurationOrExit(file)
         let policies = config.policies.policies
         print(
             "\(file): OK — \(policies.count) \(policies.count == 1 ? "policy" : "policies") "

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import LoopwatchCore
 
 /// `loopwatch`: keeps brands honest on social media (SPEC §8).
 @main
@@ -22,4 +24,15 @@ enum ExitStatus {
     static let badConfig = ExitCode(78)
     /// EX_NOINPUT: an input file cannot be opened.
     static let noInput = ExitCode(66)
+}
+
+/// Loads a configuration for a command: on any error prints every `file:line:column: message`
+/// to standard error and exits 78 (SPEC §6).
+func loadConfigurationOrExit(_ path: String) throws -> LoopwatchConfig {
+    do {
+        return try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
+    } catch {
+        StandardError.write("\(error)\n")
+        throw ExitStatus.badConfig
+    }
 }

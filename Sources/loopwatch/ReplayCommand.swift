@@ -24,13 +24,7 @@ struct ReplayCommand: ParsableCommand {
     var until: String?
 
     func run() throws {
-        let loaded: LoopwatchConfig
-        do {
-            loaded = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            StandardError.write("\(error)\n")
-            throw ExitStatus.badConfig
-        }
+        let loaded = try loadConfigurationOrExit(config)
         var untilInstant: Timestamp? = nil
         if let until {
             guard let t = RFC3339.parse(until) else {

@@ -34,13 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = config
-        let loaded: LoopwatchConfig
-        do {
-            loaded = try ConfigLoader.load(path: path, environment: environment)
-        } catch {
-            StandardError.write("\(error)\n")
-            throw ExitStatus.badConfig
-        }
+        let loaded = try loadConfigurationOrExit(path)
         let format = logFormat ?? .automatic(environment: environment)
         let level = logLevel
         LoggingSystem.bootstrap { LoopwatchLogHandler(label: $0, format: format, level: level) }

@@ -66,6 +66,11 @@ struct DemoCommand: AsyncParsableCommand {
                 let deadline = ContinuousClock.now + .seconds(45)
                 while !status.isReady, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
                 let viewer = try AlertViewer(bootstrap: cluster.bootstrapServers, topic: config.kafka.alertTopic, logger: logger)
+                let producer = try KafkaProducer(
+                    configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536", "linger.ms": "1"]),
+                    logger: logger)
+                defer { producer.shutdown() }
+                _ = try await DedicatedThread.run(name: "demo-warmup") { try producer.partitionCount(topic: config.kafka.inputTopics[0]) }
                 out.ready()
                 let start = ContinuousClock.now
                 let wallStart = Timestamp.wallClock()
@@ -77,10 +82,6 @@ struct DemoCommand: AsyncParsableCommand {
                         }
                     }
                     inner.addTask {
-                        let producer = try KafkaProducer(
-                            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536", "linger.ms": "1"]),
-                            logger: logger)
-                        defer { producer.shutdown() }
                         for (i, step) in DemoScript.steps.enumerated() {
                             let due = start + .milliseconds(Int64(step.at * 1000))
                             if due > .now { try await Task.sleep(until: due) }
@@ -227,7 +228,8 @@ struct DemoPrinter: Sendable {
         line("  Every alert was read by a read_committed consumer of the alert topic, exactly once,")
         line("  from one Kafka transaction that also carried the conversation state and the input offsets.")
         line("")
-        line("Next: `loopwatch check-config config/loopwatch.example.yaml`, then try your own policies on")
-        line("recorded events with `loopwatch replay --config FILE --events events.jsonl`. README.md has the rest.")
+        line("Next: `loopwatch demo --show-config > my.yaml`, change the policies, and see what they would")
+        line("flag on recorded events: `loopwatch replay --config my.yaml --events config/samples/events.jsonl`.")
+        line("README.md has the rest: deploying under systemd, writing policies, reading alerts.")
     }
 }

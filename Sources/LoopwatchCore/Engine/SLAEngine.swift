@@ -136,6 +136,7 @@ public struct SLAEngine: Sendable {
         var st = takeState(slot)
         let at = event.occurredAt.millis
         var changed = false
+        var historyChanged = false
         if at > st.lastEventAt { st.lastEventAt = at; changed = true }
         if event.channel != "unknown", event.channel != st.channel { st.channel = event.channel; changed = true }
         let idHash = StableHash.of(event.id)
@@ -154,6 +155,7 @@ public struct SLAEngine: Sendable {
                     result = .stale
                 } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
                     changed = true
+                    historyChanged = true
                     let text = event.text.map { Self.cut($0, maxUTF8Bytes: settings.textLimit) }
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at > st.lastCustomerTextAt
@@ -174,7 +176,12 @@ public struct SLAEngine: Sendable {
             result = .stale
         case .acknowledgement:
             let kind: ConversationState.Entry.Kind = event.automated ? .automatedAck : .ack
-            if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) { changed = true } else { result = .duplicate }
+            if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) {
+                changed = true
+                historyChanged = true
+            } else {
+                result = .duplicate
+            }
         case .status:
             let kind: ConversationState.Entry.Kind
             switch event.status ?? .open {
@@ -182,11 +189,18 @@ public struct SLAEngine: Sendable {
             case .open: kind = .resume
             case .closed: kind = .close
             }
-            if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) { changed = true } else { result = .duplicate }
+            if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) {
+                changed = true
+                historyChanged = true
+            } else {
+                result = .duplicate
+            }
         }
         slots[Int(slot)].state = st
         if changed { markDirty(slot) }
-        evaluate(slot)
+        // Only a new fact can make something due or move a deadline earlier; a new
+        // conversation still needs its first timer (state TTL).
+        if historyChanged || slots[Int(slot)].armed == .max { evaluate(slot) }
         return result
     }
 

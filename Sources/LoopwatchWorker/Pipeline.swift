@@ -158,8 +158,16 @@ final class Pipeline: @unchecked Sendable {
 
     var commitInterval: Duration { .milliseconds(config.processing.commitInterval.millis) }
 
-    /// Poll no longer than the commit interval, so deadlines fire and transactions commit on time.
-    var pollTimeout: Duration { transactionOpen ? .milliseconds(5) : min(commitInterval, .milliseconds(100)) }
+    /// Poll no longer than the commit interval, nor past the next deadline, so alerts fire and
+    /// transactions commit on time.
+    var pollTimeout: Duration {
+        if transactionOpen { return .milliseconds(5) }
+        var timeout = min(commitInterval, .milliseconds(100))
+        if let firing = core.nextFiring {
+            timeout = min(timeout, .milliseconds(max(10, firing.millis - now().millis)))
+        }
+        return timeout
+    }
 
     // MARK: Producing and committing
 

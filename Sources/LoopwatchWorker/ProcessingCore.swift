@@ -66,6 +66,12 @@ struct ProcessingCore {
     /// Conversations held across owned partitions.
     var conversations: Int { engines.values.reduce(0) { $0 + $1.conversationCount } }
 
+    /// The wall-clock instant the earliest pending deadline fires (its due time plus
+    /// `allowed_lateness`), if any — so the loop never sleeps past it.
+    var nextFiring: Timestamp? {
+        engines.values.compactMap(\.nextDeadline).min().map { $0 + processing.allowedLateness }
+    }
+
     // MARK: Ownership
 
     /// Starts owning partition `p` with an empty engine (restore records follow).

@@ -79,23 +79,29 @@ let package = Package(
             dependencies: ["KafkaClient"],
             swiftSettings: strict
         ),
+        // Helpers shared by the test targets (bounded waits, a seeded generator).
+        .target(
+            name: "LoopwatchTestSupport",
+            path: "Tests/LoopwatchTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "loopwatchTests",
             dependencies: [
-                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchWorker",
+                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchWorker", "LoopwatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "LoopwatchWorkerTests",
-            dependencies: ["LoopwatchWorker", "LoopwatchCore", "KafkaClient"],
+            dependencies: ["LoopwatchWorker", "LoopwatchCore", "KafkaClient", "LoopwatchTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "LoopwatchCoreTests",
             dependencies: [
-                "LoopwatchCore",
+                "LoopwatchCore", "LoopwatchTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

@@ -1,20 +1,6 @@
+import LoopwatchTestSupport
 import Testing
 @testable import LoopwatchCore
-
-/// A small seeded random generator (SplitMix64) so randomized tests are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Decode must return (a result, never a crash or a hang) on any input.
 @Suite struct EventDecoderFuzzTests {
@@ -28,7 +14,7 @@ struct SplitMix64: RandomNumberGenerator {
     static let interesting: [UInt8] = Array(#"{}[]",:"\\u0123456789abcdefxyz-+.eE tfn"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF]
 
     @Test func survivesMutatedEvents() {
-        var rng = SplitMix64(seed: 0xF022_2026)
+        var rng = SplitMix(seed: 0xF022_2026)
         let decoder = EventDecoder(maxEventBytes: 4096)
         var outcomes: [BadEventReason?: Int] = [:]
         for round in 0..<20_000 {
@@ -60,7 +46,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func survivesRandomBytes() {
-        var rng = SplitMix64(seed: 0xB17E5)
+        var rng = SplitMix(seed: 0xB17E5)
         let decoder = EventDecoder()
         for _ in 0..<5_000 {
             let n = Int.random(in: 0...300, using: &rng)

@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchTestSupport
 import KafkaClient
 import LoopwatchCore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchTestSupport
 import KafkaClient
 import Logging
 import LoopwatchCore
@@ -116,17 +117,6 @@ final class WorkerHarness: Sendable {
     func destroy() { cluster.destroy() }
 }
 
-/// Waits for a condition with a bounded timeout (no fixed sleeps in tests).
-func waitUntil(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
-    let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    struct TimedOut: Error {}
-    if try await condition() { return }
-    throw TimedOut()
-}
 
 /// Event JSON with an occurred_at relative to now.
 func eventJSON(_ id: String, _ conversation: String, _ kind: String, at: Timestamp, extra: String = "") -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import KafkaClient
 import LoopwatchCore
+import LoopwatchTestSupport
 import LoopwatchWorker
 import Synchronization
 import Testing
@@ -31,7 +32,7 @@ import Testing
         // A fixed seed in `make test` keeps CI reproducible; `make chaos` draws a fresh one.
         let seed = env["LOOPWATCH_CHAOS_SEED"].flatMap(UInt64.init) ?? 20_261_128
         let seconds = env["LOOPWATCH_CHAOS_SECONDS"].flatMap(Double.init) ?? 20
-        var rng = ChaosRNG(seed: seed)
+        var rng = SplitMix(seed: seed)
 
         let cluster = try KafkaMockCluster(brokers: 1, logger: DaemonTests.logger)
         defer { cluster.destroy() }
@@ -182,17 +183,4 @@ final class WorkerBox: @unchecked Sendable {
     var process: LoopwatchProcess
     var killed = false
     init(_ p: LoopwatchProcess) { process = p }
-}
-
-/// SplitMix64: a reproducible generator for the seeded schedule.
-struct ChaosRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }

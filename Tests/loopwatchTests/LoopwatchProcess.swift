@@ -130,17 +130,6 @@ final class NotifySocket: Sendable {
     func stop() { closed.withLock { $0 = true } }
 }
 
-/// Waits for a condition with a bounded timeout (no fixed sleeps in tests).
-func waitUntil(timeout: Duration, _ condition: @Sendable () async throws -> Bool) async throws {
-    let end = ContinuousClock.now + timeout
-    while ContinuousClock.now < end {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    struct TimedOut: Error {}
-    if try await condition() { return }
-    throw TimedOut()
-}
 
 /// A temporary file with `contents`.
 func temporaryFile(_ name: String, _ contents: String) throws -> String {

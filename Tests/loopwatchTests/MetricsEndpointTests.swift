@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

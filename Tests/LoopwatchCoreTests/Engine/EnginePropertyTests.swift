@@ -1,3 +1,4 @@
+import LoopwatchTestSupport
 import PropertyBased
 import Testing
 @testable import LoopwatchCore
@@ -79,18 +80,5 @@ import Testing
                 #expect((try? ConversationState.decode(state.encoded())) == state)
             }
         }
-    }
-}
-
-/// Deterministic RNG for reproducible shuffles.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -24,8 +24,11 @@ struct PolicyTable: Sendable {
     var countsAutomated: [Bool]
     /// Ignore rules of policies that have any (nil otherwise, so most responses skip them).
     var ignores: [IgnoreRules?]
+    /// Planned alerts per `policy * 2 + metric`.
+    var plans: [[SLAEngine.PlannedAlert]]
 
     init(_ set: PolicySet) {
+        plans = SLAEngine.plans(for: set)
         ignores = set.policies.map { $0.ignore.textMatches.isEmpty ? nil : $0.ignore }
         targets = set.policies.flatMap { [$0.firstResponse?.millis ?? -1, $0.nextResponse?.millis ?? -1] }
         calendars = set.policies.map(\.calendar)
@@ -109,9 +112,9 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                let segment = businessTime(calendar, from: runStart, to: Timestamp(millis: e.at))
+                let segment = BusinessCalendar.businessTime(from: runStart, to: Timestamp(millis: e.at), in: calendar)
                 if acc + segment >= elapsed {
-                    return add(calendar, elapsed - acc, to: runStart).millis
+                    return BusinessCalendar.add(elapsed - acc, to: runStart, in: calendar).millis
                 }
                 acc = acc + segment
                 running = false
@@ -124,7 +127,7 @@ enum ConcernTimeline {
             i += 1
         }
         guard running else { return nil }
-        return add(calendar, elapsed - acc, to: runStart).millis
+        return BusinessCalendar.add(elapsed - acc, to: runStart, in: calendar).millis
     }
 
     /// Business time on the concern's SLA clock at instant `t` (pauses excluded).
@@ -139,7 +142,7 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                acc = acc + businessTime(calendar, from: Timestamp(millis: runStart), to: Timestamp(millis: e.at))
+                acc = acc + BusinessCalendar.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
                 running = false
             case .resume where !running, .message where !running:
                 runStart = e.at
@@ -150,18 +153,9 @@ enum ConcernTimeline {
             i += 1
         }
         if running {
-            acc = acc + businessTime(calendar, from: Timestamp(millis: runStart), to: Timestamp(millis: t))
+            acc = acc + BusinessCalendar.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
         }
         return acc
-    }
-
-    @inline(__always) static func add(_ calendar: BusinessCalendar?, _ span: TimeSpan, to start: Timestamp) -> Timestamp {
-        calendar.map { $0.add(span, to: start) } ?? start + span
-    }
-
-    @inline(__always) static func businessTime(_ calendar: BusinessCalendar?, from: Timestamp, to: Timestamp) -> TimeSpan {
-        if to <= from { return .zero }
-        return calendar.map { $0.businessTime(from: from, to: to) } ?? to - from
     }
 
     /// Customer messages of the cycle written at or before `t`.

@@ -34,7 +34,7 @@ extension SLAEngine {
             if let target = table.target(policy: p, metric: c.metric) {
                 let calendar = table.calendars[p]
                 let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, calendar: calendar)
-                for item in plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
+                for item in table.plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
                     let due: Int64?
                     if item.kind == .breached { due = deadline } else {
                         due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, calendar: calendar)

@@ -99,8 +99,6 @@ public struct SLAEngine: Sendable {
     var tombstones: [String] = []
     var pendingAlerts: [Alert] = []
     var scratch: [Concern] = []
-    /// Planned alerts per policy and metric (`policy * 2 + metric`), rebuilt on reload.
-    var plans: [[PlannedAlert]] = []
     /// What the hot path needs of each policy, flat (reading a `Policy` out of its array
     /// would copy it and retain every field).
     var table = PolicyTable(PolicySet([]))
@@ -111,7 +109,6 @@ public struct SLAEngine: Sendable {
         self.policies = policies
         self.settings = settings
         self.watermark = watermark
-        self.plans = Self.plans(for: policies)
         self.table = PolicyTable(policies)
     }
 
@@ -276,7 +273,6 @@ public struct SLAEngine: Sendable {
         }
         let old = policies
         policies = new
-        plans = Self.plans(for: new)
         table = PolicyTable(new)
         for i in slots.indices where slots[i].live {
             var st = slots[i].state

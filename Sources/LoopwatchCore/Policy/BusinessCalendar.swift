@@ -88,6 +88,21 @@ public final class BusinessCalendar: Sendable {
         return TimeSpan(millis: total)
     }
 
+    /// `start` moved by `span` of business time under `calendar`, or 24×7 when there is none —
+    /// the one place that rule lives (policies and the engine both use it).
+    @inlinable public static func add(_ span: TimeSpan, to start: Timestamp, in calendar: BusinessCalendar?) -> Timestamp {
+        if let calendar { return calendar.add(span, to: start) }
+        return start + span
+    }
+
+    /// Business time in `[from, to)` under `calendar`, or wall time when there is none; zero
+    /// when `to <= from`.
+    @inlinable public static func businessTime(from: Timestamp, to: Timestamp, in calendar: BusinessCalendar?) -> TimeSpan {
+        if to <= from { return .zero }
+        if let calendar { return calendar.businessTime(from: from, to: to) }
+        return to - from
+    }
+
     /// A canonical description for hashing (`policy_version`).
     public var canonicalDescription: String {
         let days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]

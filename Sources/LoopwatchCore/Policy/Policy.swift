@@ -114,14 +114,11 @@ public struct Policy: Sendable {
 
     /// `start` moved forward by `span` of this policy's business time (24×7 without a calendar).
     @inlinable public func add(_ span: TimeSpan, to start: Timestamp) -> Timestamp {
-        if let calendar { return calendar.add(span, to: start) }
-        return start + span
+        BusinessCalendar.add(span, to: start, in: calendar)
     }
 
     /// Business time between two instants under this policy (zero when `to <= from`).
     @inlinable public func businessTime(from: Timestamp, to: Timestamp) -> TimeSpan {
-        if to <= from { return .zero }
-        if let calendar { return calendar.businessTime(from: from, to: to) }
-        return to - from
+        BusinessCalendar.businessTime(from: from, to: to, in: calendar)
     }
 }

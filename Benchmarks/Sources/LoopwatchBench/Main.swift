@@ -26,6 +26,7 @@ struct LoopwatchBench {
         if only == "all" || only == "memory" {
             for n in quick ? [200_000] : [1_000_000, 5_000_000] { try memory(conversations: n) }
         }
+        if only == "engine" { engine(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5) }
         if only == "all" || only == "deadlines" { deadlines(pending: quick ? 1_000_000 : 10_000_000) }
         if only == "all" || only == "replay" { replay(lines: quick ? 500_000 : 10_000_000) }
         if only == "all" || only == "restore" { try await restore(conversations: quick ? 100_000 : 1_000_000) }
@@ -74,6 +75,40 @@ struct LoopwatchBench {
         let after = rss()
         precondition(engine.openConcerns == n)
         print("\((after - before) / n) bytes (\(engine.openConcerns) open concerns, RSS +\((after - before) >> 20) MiB)")
+    }
+
+    // MARK: Engine
+
+    /// The micro benchmark's engine loop (decode + state + deadlines, 1M events over 1M
+    /// conversations) as a plain process, for profiling: `LoopwatchBench engine [runs]`.
+    static func engine(runs: Int) {
+        let w = Workload(count: 1_000_000, conversations: Int(ProcessInfo.processInfo.environment["BENCH_CONVERSATIONS"] ?? "") ?? (quick ? 100_000 : 1_000_000))
+        var times: [Double] = []
+        var alerts = 0
+        for _ in 0..<runs {
+            let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+            var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
+            var maxSeen = Timestamp.distantPast
+            alerts = 0
+            let t = ContinuousClock.now
+            for (i, line) in w.lines.enumerated() {
+                line.withUnsafeBytes { raw in
+                    if case .success(let e) = decoder.decode(raw, now: nil) {
+                        if e.occurredAt > maxSeen { maxSeen = e.occurredAt }
+                        if i & 15 == 0 {
+                            engine.advance(to: maxSeen - .seconds(30))
+                            alerts &+= engine.drainAlerts().count
+                        }
+                        engine.apply(e)
+                    }
+                }
+            }
+            times.append(seconds(ContinuousClock.now - t) * 1e9 / Double(w.lines.count))
+        }
+        times.sort()
+        row("Engine loop, 1M events (decode + state + deadlines)",
+            String(format: "median %.0f ns/event (min %.0f, max %.0f; %d runs; %d alerts)", times[times.count / 2], times[0], times[times.count - 1], runs, alerts),
+            "≥ 1M events/s")
     }
 
     // MARK: Deadlines

@@ -31,7 +31,7 @@ struct ProcessingCore {
 
     let topics: Topics
     let processing: LoopwatchConfig.Processing
-    let decoder: EventDecoder
+    private(set) var decoder: EventDecoder
     let encoder: AlertEncoder
     private(set) var policies: PolicySet
     private(set) var engines: [Int32: SLAEngine] = [:]
@@ -45,7 +45,9 @@ struct ProcessingCore {
         self.topics = topics
         processing = config.processing
         policies = config.policies
-        decoder = EventDecoder(maxEventBytes: config.processing.maxEventBytes, maxFutureSkew: config.processing.maxFutureSkew)
+        decoder = EventDecoder(
+            maxEventBytes: config.processing.maxEventBytes, maxFutureSkew: config.processing.maxFutureSkew,
+            projection: EventProjection(for: config.policies))
         encoder = AlertEncoder(groupID: config.kafka.groupID)
     }
 
@@ -146,6 +148,7 @@ struct ProcessingCore {
     /// Reloads policies into every engine; returns the summed report.
     mutating func reload(policies new: PolicySet) -> SLAEngine.ReloadReport {
         policies = new
+        decoder.projection = EventProjection(for: new)
         var total = SLAEngine.ReloadReport()
         for p in engines.keys {
             let r = engines[p]!.reload(policies: new)

@@ -16,7 +16,7 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Engine: decode + state + deadlines (replay loop), 1M conversations", configuration: config) { benchmark in
         for _ in benchmark.scaledIterations.prefix(1) {}
-        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil)
+        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
         var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
         var maxSeen = Timestamp.distantPast
         var alerts = 0

@@ -39,7 +39,8 @@ public struct ReplayDriver: Sendable {
         engine = SLAEngine(
             policies: policies,
             settings: .init(allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL))
-        decoder = EventDecoder(maxEventBytes: processing.maxEventBytes, maxFutureSkew: nil)
+        decoder = EventDecoder(
+            maxEventBytes: processing.maxEventBytes, maxFutureSkew: nil, projection: EventProjection(for: policies))
         lateness = processing.allowedLateness
     }
 

@@ -29,12 +29,15 @@ public struct EventDecoder: Sendable {
     public var maxEventBytes: Int
     /// How far `occurred_at` may be ahead of `now` (`processing.max_future_skew`); nil: no limit.
     public var maxFutureSkew: TimeSpan?
+    /// What of the optional parts is kept (everything is validated either way).
+    public var projection: EventProjection
 
     /// Creates a decoder with the limits of `processing.max_event_bytes` and
-    /// `processing.max_future_skew`.
-    public init(maxEventBytes: Int = 65536, maxFutureSkew: TimeSpan? = .minutes(5)) {
+    /// `processing.max_future_skew`, keeping what `projection` says.
+    public init(maxEventBytes: Int = 65536, maxFutureSkew: TimeSpan? = .minutes(5), projection: EventProjection = .all) {
         self.maxEventBytes = maxEventBytes
         self.maxFutureSkew = maxFutureSkew
+        self.projection = projection
     }
 
     /// Decodes a message. `now` is the wall clock for the future-skew check; nil skips it.
@@ -60,7 +63,7 @@ public struct EventDecoder: Sendable {
             return .failure(BadEvent(.invalidUTF8, "message is not valid UTF-8: invalid byte 0x\(Self.hex(b)) at byte \(bad)"))
         }
 
-        var parser = EventParser(scanner: scanner)
+        var parser = EventParser(scanner: scanner, projection: projection)
         var event = EventParser.blankEvent()
         do {
             try parser.parse(into: &event)

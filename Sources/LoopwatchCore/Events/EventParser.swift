@@ -15,8 +15,13 @@ struct EventParser {
     private var present: UInt8 = 0
     private var occurredAtToken = JSONScanner.StringToken(start: 0, end: 0, hasEscapes: false)
     private var role: InteractionEvent.Role?
+    private var textToken: JSONScanner.StringToken?
+    private let projection: EventProjection
 
-    init(scanner: JSONScanner) { s = scanner }
+    init(scanner: JSONScanner, projection: EventProjection = .all) {
+        s = scanner
+        self.projection = projection
+    }
 
     /// A blank event for ``parse(into:)`` to fill.
     static func blankEvent() -> InteractionEvent {
@@ -110,7 +115,8 @@ struct EventParser {
         case .attributes:
             try readAttributes(into: &event)
         case .text:
-            if let t = try readString(field.name) { event.text = s.makeString(t) }
+            // Kept as a span: whether it is kept depends on `kind`, which may come later.
+            textToken = try readString(field.name)
         case .status:
             guard let t = try readString(field.name) else { return }
             if s.equals(t, "waiting_on_customer") { event.status = .waitingOnCustomer }
@@ -125,9 +131,14 @@ struct EventParser {
 
     /// A string value's token; nil for `null` (absent) or another type (reported, skipped).
     private mutating func readString(_ name: @autoclosure () -> String, depth: Int = 2) throws(JSONSyntaxError) -> JSONScanner.StringToken? {
+        try readString(nameFor: { _ in name() }, depth: depth)
+    }
+
+    /// ``readString(_:depth:)`` for a name built from the buffer (only when reporting).
+    private mutating func readString(nameFor name: (JSONScanner) -> String, depth: Int) throws(JSONSyntaxError) -> JSONScanner.StringToken? {
         let k = try s.kindOfValue()
         if k == .string { return try s.scanString() }
-        if k != .null { report(.wrongType, "field \"\(name())\": expected a string, found \(k.phrase)") }
+        if k != .null { report(.wrongType, "field \"\(name(s))\": expected a string, found \(k.phrase)") }
         try s.skipValue(depth: depth)
         return nil
     }
@@ -171,7 +182,7 @@ struct EventParser {
             seenAuthor |= bit
             switch bit {
             case 1:
-                if let t = try readString("author.id", depth: 3) { event.authorID = s.makeString(t) }
+                if let t = try readString("author.id", depth: 3), projection.authorID { event.authorID = s.makeString(t) }
             case 2:
                 guard let t = try readString("author.role", depth: 3) else { break }
                 if s.equals(t, "customer") { role = .customer }
@@ -202,7 +213,7 @@ struct EventParser {
             let e = try s.kindOfValue()
             if e == .string {
                 let t = try s.scanString()
-                if problem == nil {
+                if problem == nil, projection.tags {
                     if event.tags.isEmpty { event.tags.reserveCapacity(4) }
                     event.tags.append(s.makeString(t))
                 }
@@ -216,36 +227,30 @@ struct EventParser {
 
     private mutating func readAttributes(into event: inout InteractionEvent) throws(JSONSyntaxError) {
         guard case (true, true) = try enterObject("attributes", depth: 2) else { return }
-        // Duplicate keys: a linear scan while small, a set beyond that (bounded cost on any input).
-        var nullKeys: [String] = []
-        var index: Set<String>?
+        var seen = SeenKeys()
         repeat {
             let keyToken = try s.nextKey()
             if problem != nil {
                 try s.skipValue(depth: 3)
                 continue
             }
-            let key = s.makeString(keyToken)
-            let duplicate: Bool
-            if index != nil {
-                duplicate = !index!.insert(key).inserted
-            } else {
-                duplicate = event.attributes.contains { $0.key == key } || nullKeys.contains(key)
-                if !duplicate && event.attributes.count + nullKeys.count >= 16 {
-                    index = Set(event.attributes.map(\.key) + nullKeys + [key])
-                }
-            }
-            if duplicate {
-                report(.invalidJSON, "field \"attributes.\(key)\" appears more than once")
+            if !seen.insert(keyToken, in: s) {
+                report(.invalidJSON, "field \"attributes.\(s.makeString(keyToken))\" appears more than once")
                 try s.skipValue(depth: 3)
                 continue
             }
-            guard let t = try readString("attributes.\(key)", depth: 3) else {
-                nullKeys.append(key)  // `null` leaves the attribute absent
-                continue
+            // `null` leaves the attribute absent.
+            guard let t = try readString(nameFor: { "attributes.\($0.makeString(keyToken))" }, depth: 3) else { continue }
+            let kept: Bool
+            if keyToken.hasEscapes {
+                var key = s.makeString(keyToken)
+                kept = key.withUTF8 { projection.keeps(attributeKey: UnsafeRawBufferPointer($0)) }
+            } else {
+                kept = projection.keeps(attributeKey: s.rawBytes(keyToken))
             }
+            guard kept else { continue }
             if event.attributes.isEmpty { event.attributes.reserveCapacity(4) }
-            event.attributes.append(InteractionEvent.Attribute(key: key, value: s.makeString(t)))
+            event.attributes.append(InteractionEvent.Attribute(key: s.makeString(keyToken), value: s.makeString(t)))
         } while try s.afterMember()
     }
 
@@ -269,6 +274,7 @@ struct EventParser {
             )
         }
         event.role = role ?? (event.kind == .response ? .customer : .brand)
+        if let textToken, event.kind == .response || projection.textOnEveryKind { event.text = s.makeString(textToken) }
         if event.kind != .status { event.status = nil }
         return nil
     }

@@ -1,0 +1,57 @@
+import Testing
+@testable import LoopwatchCore
+
+/// The decoder keeps only what the projection asks for, and judges every message the same way
+/// whatever it keeps.
+@Suite struct EventProjectionTests {
+    static let lean = EventDecoder(projection: EventProjection(tags: false, attributeKeys: [], authorID: false, textOnEveryKind: false))
+
+    static let full = #"""
+    {"id":"ev-9","conversation_id":"dm-7","kind":"response","occurred_at":"2026-11-02T09:30:00Z",
+     "author":{"id":"cust-3"},"tags":["vip"],"attributes":{"customer_tier":"gold","lang\u0075age":"ar"},"text":"help"}
+    """#
+
+    @Test func aLeanProjectionKeepsWhatTheEngineNeeds() throws {
+        let e = try Self.lean.decode(Self.full, now: nil).get()
+        #expect(e.id == "ev-9" && e.conversationID == "dm-7" && e.kind == .response && e.text == "help")
+        #expect(e.authorID == nil && e.tags.isEmpty && e.attributes.isEmpty)
+    }
+
+    @Test func textIsKeptOnResponsesOnly() throws {
+        let ack = Self.full.replacing(#""kind":"response""#, with: #""kind":"acknowledgement""#)
+        #expect(try Self.lean.decode(ack, now: nil).get().text == nil)
+        #expect(try EventDecoder().decode(ack, now: nil).get().text == "help")
+    }
+
+    @Test func policiesDecideWhichTagsAndAttributesAreKept() throws {
+        let policies = PolicySet([
+            Policy(name: "gold", match: PolicyMatch(attributes: [(key: "language", values: ["ar"])]), firstResponse: .minutes(5)),
+            Policy(name: "vip", match: PolicyMatch(tags: ["vip"]), firstResponse: .minutes(5)),
+        ])
+        let decoder = EventDecoder(projection: EventProjection(for: policies))
+        let e = try decoder.decode(Self.full, now: nil).get()
+        #expect(e.tags == ["vip"])
+        #expect(e.attributes == [.init(key: "language", value: "ar")])  // its key was escaped in the message
+        #expect(e.authorID == nil)
+        #expect(try EventDecoder(projection: EventProjection(for: PolicySet([]))).decode(Self.full, now: nil).get().tags.isEmpty)
+    }
+
+    @Test(arguments: EventDecoderTests.badEvents)
+    func badEventsAreTheSameUnderALeanProjection(text: String, reason: BadEventReason, detail: String) {
+        #expect(Self.lean.decode(text, now: nil).badEvent == BadEvent(reason, detail))
+    }
+
+    static let duplicateKeys: [String] = [
+        #"{"a":"1","b":"2","a":"3"}"#,
+        #"{"a":"1","\u0061":"2"}"#,
+        #"{"k0":"","k1":"","k2":"","k3":"","k4":"","k5":"","k6":"","k7":"","k8":"","k0":""}"#,
+        #"{"a":null,"a":null}"#,
+    ]
+
+    @Test(arguments: duplicateKeys)
+    func duplicateAttributeKeysAreFoundWithoutBuildingStrings(attributes: String) {
+        let text = EventDecoderTests.message(#""attributes":\#(attributes)"#)
+        #expect(Self.lean.decode(text, now: nil).badEvent?.reason == .invalidJSON)
+        #expect(EventDecoder().decode(text, now: nil).badEvent?.reason == .invalidJSON)
+    }
+}

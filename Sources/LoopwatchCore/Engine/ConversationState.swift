@@ -97,8 +97,14 @@ public struct ConversationState: Sendable, Equatable {
     /// Alerts emitted per concern cycle still open.
     public var marks: [Mark]
     /// Latest customer text (truncated) and when it was written.
-    public var lastCustomerText: String?
+    public var customerText: InlineText
     public var lastCustomerTextAt: Int64
+
+    /// ``customerText`` as a string; set stores it verbatim when it fits (``InlineText/capacity``).
+    public var lastCustomerText: String? {
+        get { customerText.string }
+        set { customerText = newValue.map { InlineText($0, limit: InlineText.capacity) } ?? InlineText() }
+    }
 
     /// An empty state, used as a placeholder while a slot's state is being worked on.
     static let placeholder = ConversationState()
@@ -111,7 +117,7 @@ public struct ConversationState: Sendable, Equatable {
         self.answeredThrough = Int64.min / 4
         self.history = EntryList()
         self.marks = []
-        self.lastCustomerText = nil
+        self.customerText = InlineText()
         self.lastCustomerTextAt = Int64.min / 4
     }
 

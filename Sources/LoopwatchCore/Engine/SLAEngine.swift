@@ -19,8 +19,8 @@ public struct SLAEngine: Sendable {
         /// An alert is `detected_late` when emitted more than this past `due + allowedLateness`
         /// by the wall clock; nil (replay) never marks alerts late.
         public var lateAfter: TimeSpan?
-        /// `last_customer_text` is cut to this many UTF-8 bytes (then `…`). 36 keeps the text's
-        /// heap block at 80 bytes — part of the ≤ 300 bytes per open conversation budget.
+        /// `last_customer_text` is cut to this many UTF-8 bytes (then `…`); at most
+        /// ``InlineText/capacity`` − 3 = 36, what the state keeps inline.
         public var textLimit: Int
 
         public init(
@@ -93,7 +93,7 @@ public struct SLAEngine: Sendable {
 
     var slots: [Slot] = []
     var freeSlots: [Int32] = []
-    var index: [String: Int32] = [:]
+    var index = ConversationIndex()
     var scheduler = DeadlineScheduler()
     var dirtySlots: [Int32] = []
     var tombstones: [String] = []
@@ -115,12 +115,17 @@ public struct SLAEngine: Sendable {
     /// Conversations held.
     public var conversationCount: Int { index.count }
 
+    /// The slot holding a conversation, if any.
+    @inline(__always) func slot(of id: String, tag: UInt32) -> Int32? {
+        index.find(tag: tag) { slots[Int($0)].id == id }
+    }
+
     /// Pending deadlines (one per conversation at most).
     public var pendingDeadlines: Int { scheduler.count }
 
     /// The state of a conversation, if held.
     public func state(of conversationID: String) -> ConversationState? {
-        index[conversationID].map { slots[Int($0)].state }
+        slot(of: conversationID, tag: ConversationIndex.tag(of: conversationID)).map { slots[Int($0)].state }
     }
 
     // MARK: Events
@@ -153,15 +158,16 @@ public struct SLAEngine: Sendable {
                 } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
                     changed = true
                     historyChanged = true
-                    let text = event.text.map { Self.cut($0, maxUTF8Bytes: settings.textLimit) }
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
-                    if at > st.lastCustomerTextAt
-                        || (at == st.lastCustomerTextAt && (text ?? "", event.priority.rawValue)
-                            > (st.lastCustomerText ?? "", st.priority.rawValue))
-                    {
-                        st.priority = event.priority
-                        st.lastCustomerTextAt = at
-                        st.lastCustomerText = text
+                    if at >= st.lastCustomerTextAt {
+                        let text = event.text.map { InlineText($0, limit: settings.textLimit) } ?? InlineText()
+                        if at > st.lastCustomerTextAt
+                            || (text, event.priority.rawValue) > (st.customerText, st.priority.rawValue)
+                        {
+                            st.priority = event.priority
+                            st.lastCustomerTextAt = at
+                            st.customerText = text
+                        }
                     }
                 } else {
                     result = .duplicate
@@ -240,7 +246,7 @@ public struct SLAEngine: Sendable {
             if s.live { body(s.id, s.state.encoded()) }
         }
         dirtySlots.removeAll(keepingCapacity: true)
-        for id in tombstones where index[id] == nil { body(id, nil) }
+        for id in tombstones where slot(of: id, tag: ConversationIndex.tag(of: id)) == nil { body(id, nil) }
         tombstones.removeAll(keepingCapacity: true)
     }
 
@@ -250,7 +256,9 @@ public struct SLAEngine: Sendable {
     /// are rebuilt on the next `advance`.
     public mutating func restore(conversationID: String, state: ConversationState?) {
         guard let state else {
-            if let slot = index[conversationID] { forget(slot, tombstone: false) }
+            if let slot = slot(of: conversationID, tag: ConversationIndex.tag(of: conversationID)) {
+                forget(slot, tombstone: false)
+            }
             return
         }
         let slot = slotFor(conversationID)
@@ -307,7 +315,8 @@ public struct SLAEngine: Sendable {
     // MARK: Internals
 
     mutating func slotFor(_ id: String) -> Int32 {
-        if let s = index[id] { return s }
+        let tag = ConversationIndex.tag(of: id)
+        if let s = slot(of: id, tag: tag) { return s }
         let slot: Int32
         let fresh = Slot(id: id, state: ConversationState(), live: true, dirty: false, hasOpenConcern: false)
         if let free = freeSlots.popLast() {
@@ -317,7 +326,7 @@ public struct SLAEngine: Sendable {
             slot = Int32(slots.count)
             slots.append(fresh)
         }
-        index[id] = slot
+        index.insert(tag: tag, slot: slot)
         return slot
     }
 
@@ -326,16 +335,6 @@ public struct SLAEngine: Sendable {
         var st = ConversationState.placeholder
         swap(&st, &slots[Int(slot)].state)
         return st
-    }
-
-    /// `text` cut to at most `maxUTF8Bytes` on a Unicode scalar boundary (cheap: no grapheme
-    /// breaking on the hot path); alerts cut it again on a grapheme boundary when rendering.
-    static func cut(_ text: String, maxUTF8Bytes: Int) -> String {
-        let utf8 = text.utf8
-        guard utf8.count > maxUTF8Bytes else { return text }
-        var end = utf8.index(utf8.startIndex, offsetBy: maxUTF8Bytes)
-        while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
-        return String(text[..<end]) + "…"
     }
 
     /// Arms the slot's timer at `due` unless an earlier one is already armed.
@@ -357,7 +356,7 @@ public struct SLAEngine: Sendable {
         let id = slots[Int(slot)].id
         if slots[Int(slot)].hasOpenConcern { openConcerns -= 1 }
         scheduler.cancel(slot)
-        index[id] = nil
+        index.remove(tag: ConversationIndex.tag(of: id), slot: slot)
         slots[Int(slot)] = Slot(id: "", state: ConversationState(), live: false, dirty: false, hasOpenConcern: false)
         freeSlots.append(slot)
         if tombstone { tombstones.append(id) }

@@ -23,28 +23,43 @@ extension SLAEngine {
         var changed = false
         var nextDue = Int64.max
         var firstRemainingSince: Int64? = nil
-        var finalizedAckEnds: [Int] = []
+        var finalizedAckEnds = ackScratch
+        finalizedAckEnds.removeAll(keepingCapacity: true)
+        defer { ackScratch = finalizedAckEnds }
 
         for c in concerns {
             var mask: UInt16 = 0
             let upper = c.endAt ?? Int64.max
-            for m in st.marks where m.since >= c.since && m.since <= upper { mask |= m.mask }
+            if !st.marks.isEmpty {
+                for m in st.marks where m.since >= c.since && m.since <= upper { mask |= m.mask }
+            }
             let p = Int(c.policy)
             var pendingBeforeEnd = false
             if let target = table.target(policy: p, metric: c.metric) {
                 let calendar = table.calendars[p]
-                let deadline = ConcernTimeline.instant(of: c, reaching: target, history: st.history, calendar: calendar)
+                // The breach instant, computed once and only when needed.
+                var deadlineKnown = false
+                var deadlineValue: Int64? = nil
+                func deadline() -> Int64? {
+                    if !deadlineKnown {
+                        deadlineValue = ConcernTimeline.instant(of: c, reaching: target, history: st.history, calendar: calendar)
+                        deadlineKnown = true
+                    }
+                    return deadlineValue
+                }
+                // Planned alerts are in clock order, so their instants never decrease: past the
+                // first one still pending (or answered first) none can be due.
                 for item in table.plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
                     let due: Int64?
-                    if item.kind == .breached { due = deadline } else {
+                    if item.kind == .breached { due = deadline() } else {
                         due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, calendar: calendar)
                     }
-                    guard let due else { continue }  // clock paused before it
-                    if due > upper { continue }  // answered before it was due
+                    guard let due else { break }  // clock paused before it
+                    if due > upper { break }  // answered before it was due
                     if due <= w {
                         pendingAlerts.append(
                             makeAlert(
-                                item, concern: c, due: due, deadline: deadline, target: target, policy: p,
+                                item, concern: c, due: due, deadline: deadline(), target: target, policy: p,
                                 state: st, id: slots[s].id))
                         mask |= item.bit
                         setMark(&st, since: c.since, bit: item.bit)
@@ -52,6 +67,7 @@ extension SLAEngine {
                     } else {
                         pendingBeforeEnd = true
                         nextDue = min(nextDue, due)
+                        break
                     }
                 }
                 if let end = c.endAt, end <= w, !pendingBeforeEnd, !c.closed, mask != 0,
@@ -59,7 +75,7 @@ extension SLAEngine {
                 {
                     pendingAlerts.append(
                         makeResolved(
-                            concern: c, end: end, deadline: deadline, target: target, policy: p, state: st,
+                            concern: c, end: end, deadline: deadline(), target: target, policy: p, state: st,
                             id: slots[s].id))
                     setMark(&st, since: c.since, bit: ConversationState.Mark.resolvedBit)
                     changed = true
@@ -97,9 +113,11 @@ extension SLAEngine {
             st.history.removeFirst(removed)
             changed = true
         }
-        let marksBefore = st.marks.count
-        st.marks.removeAll { $0.since <= cut }
-        if st.marks.count != marksBefore { changed = true }
+        if !st.marks.isEmpty {
+            let marksBefore = st.marks.count
+            st.marks.removeAll { $0.since <= cut }
+            if st.marks.count != marksBefore { changed = true }
+        }
         if let first = st.history.first, first.at < (firstRemainingSince ?? Int64.max) {
             nextDue = min(nextDue, first.at)
         }
@@ -144,7 +162,9 @@ extension SLAEngine {
                         PlannedAlert(kind: .escalated, level: i + 1, elapsed: target + e.after, severity: e.severity,
                             bit: ConversationState.Mark.escalationBit(level: i + 1)))
                 }
-                all.append(out)
+                // Clock order (configurations already list escalations by `after`; policies built
+                // in code may not): `evaluate` stops at the first alert not yet due.
+                all.append(out.enumerated().sorted { ($0.element.elapsed, $0.offset) < ($1.element.elapsed, $1.offset) }.map(\.element))
             }
         }
         return all

@@ -60,6 +60,23 @@ struct ConversationIndex {
         }
     }
 
+    /// The bucket a lookup of `tag` starts at, read for its cache line (see `SLAEngine.prefetch`).
+    @inline(__always) func home(of tag: UInt32) -> UInt64 {
+        count > 0 ? buckets[Int(tag) & mask] : 0
+    }
+
+    /// The slot of the first entry with `tag` (ids not compared: a cache-warming guess).
+    @inline(__always) func firstSlot(tag: UInt32) -> Int32? {
+        guard count > 0 else { return nil }
+        var i = Int(tag) & mask
+        while true {
+            let b = buckets[i]
+            if b == 0 { return nil }
+            if UInt32(truncatingIfNeeded: b >> 32) == tag { return Int32(truncatingIfNeeded: b) &- 1 }
+            i = (i &+ 1) & mask
+        }
+    }
+
     /// Adds an entry (the caller knows the id is absent).
     mutating func insert(tag: UInt32, slot: Int32) {
         if (count &+ 1) &* 2 > buckets.count { grow() }

@@ -126,8 +126,8 @@ final class Pipeline: @unchecked Sendable {
         }
         let t = now()
         let batch = polled.messages
+        core.process(batch, now: t)
         for m in batch {
-            core.process(m, now: t)
             let tp = TopicPartition(topic: m.topic, partition: m.partition)
             pendingOffsets[tp] = m.offset + 1
             atEnd.remove(tp)

@@ -38,6 +38,8 @@ struct ProcessingCore {
     private var maxSeen: [Int32: Timestamp] = [:]
     private(set) var stats = Stats()
     private var pending: [KafkaProducerRecord] = []
+    /// Decoded events of the partition run being applied (capacity reused).
+    private var runScratch: [InteractionEvent] = []
 
     static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
 
@@ -114,22 +116,48 @@ struct ProcessingCore {
     /// Applies one input message: a good event goes to its partition's engine, a bad one
     /// becomes a dead letter (SPEC §6).
     mutating func process(_ m: KafkaConsumerMessage, now: Timestamp) {
-        if engines[m.partition] == nil { open(partition: m.partition) }
-        let decoded: Result<InteractionEvent, BadEvent>
-        if let value = m.value {
-            decoded = value.withUnsafeBytes { decoder.decode($0, now: now) }
-        } else {
-            decoded = .failure(BadEvent(.emptyMessage, "the message has no value (null payload)"))
+        process(CollectionOfOne(m), now: now)
+    }
+
+    /// Applies a poll batch in order. Each run of up to 64 messages of one partition is decoded
+    /// first, then its engine warms the cache for the run (`SLAEngine.prefetch`), then the events
+    /// are applied one by one.
+    mutating func process<C: RandomAccessCollection>(_ batch: C, now: Timestamp) where C.Element == KafkaConsumerMessage {
+        var i = batch.startIndex
+        while i != batch.endIndex {
+            let p = batch[i].partition
+            var j = batch.index(after: i)
+            var n = 1
+            while j != batch.endIndex, n < 64, batch[j].partition == p {
+                j = batch.index(after: j)
+                n += 1
+            }
+            if engines[p] == nil { open(partition: p) }
+            runScratch.removeAll(keepingCapacity: true)
+            for m in batch[i..<j] {
+                let decoded: Result<InteractionEvent, BadEvent>
+                if let value = m.value {
+                    decoded = value.withUnsafeBytes { decoder.decode($0, now: now) }
+                } else {
+                    decoded = .failure(BadEvent(.emptyMessage, "the message has no value (null payload)"))
+                }
+                switch decoded {
+                case .failure(let bad):
+                    stats.bad[bad.reason, default: 0] += 1
+                    pending.append(deadLetter(m, bad))
+                case .success(let event):
+                    runScratch.append(event)
+                }
+            }
+            if runScratch.count > 1 { engines[p]!.prefetch(runScratch) }
+            for event in runScratch {
+                if event.occurredAt > (maxSeen[p] ?? .distantPast) { maxSeen[p] = event.occurredAt }
+                let result = engines[p]!.apply(event)
+                stats.events[result, default: 0] += 1
+            }
+            i = j
         }
-        switch decoded {
-        case .failure(let bad):
-            stats.bad[bad.reason, default: 0] += 1
-            pending.append(deadLetter(m, bad))
-        case .success(let event):
-            if event.occurredAt > (maxSeen[m.partition] ?? .distantPast) { maxSeen[m.partition] = event.occurredAt }
-            let result = engines[m.partition]!.apply(event)
-            stats.events[result, default: 0] += 1
-        }
+        runScratch.removeAll(keepingCapacity: true)
     }
 
     /// Advances every engine's clock from the wall clock. A partition that is caught up runs on

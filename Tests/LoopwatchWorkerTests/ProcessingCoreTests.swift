@@ -1,3 +1,4 @@
+import Foundation
 import KafkaClient
 import LoopwatchCore
 import Testing
@@ -57,6 +58,32 @@ import Testing
         let stats = core.drainStats()
         #expect(stats.alerts == [.breached: 1])
         #expect(stats.alertDelays.count == 1)
+    }
+
+    /// A poll batch (partitions interleaved, a bad event inside a run, runs longer than the
+    /// prefetch window) gives exactly the records and counts of the same messages one by one.
+    @Test func aBatchGivesWhatTheSameMessagesGiveOneByOne() {
+        var messages: [KafkaConsumerMessage] = []
+        for i in 0..<150 {
+            let kind = ["response", "response", "acknowledgement", "broadcast", "shout"][i % 5]
+            let json = #"{"id":"e\#(i)","conversation_id":"c\#(i % 13)","kind":"\#(kind)","occurred_at":"2026-11-02T08:\#(String(format: "%02d", i % 60)):00Z","text":"t\#(i)"}"#
+            messages.append(Self.message(json, partition: i < 100 ? 0 : Int32(i % 2), offset: Int64(i)))
+        }
+        func run(_ body: (inout ProcessingCore) -> Void) -> ([String], ProcessingCore.Stats) {
+            var core = ProcessingCore(topics: Self.topics, config: Self.config())
+            body(&core)
+            let later = Self.now + .hours(1)
+            core.tick(now: later, caughtUp: { _ in true })
+            var out: [KafkaProducerRecord] = []
+            core.drainOutput(now: later, into: &out)
+            return (out.map { "\($0.topic)/\($0.partition.map(String.init) ?? "-")/\(String(decoding: $0.value ?? [], as: UTF8.self))" }, core.drainStats())
+        }
+        let (batched, batchedStats) = run { $0.process(messages, now: Self.now) }
+        let (single, singleStats) = run { core in for m in messages { core.process(m, now: Self.now) } }
+        #expect(batched == single)
+        #expect(batchedStats.events == singleStats.events && batchedStats.bad == singleStats.bad)
+        #expect(batchedStats.bad == [.unknownKind: 30])
+        #expect(batched.contains { $0.hasPrefix("sla-alerts/") })
     }
 
     @Test func laggingPartitionDoesNotBreachOnTheWallClock() {

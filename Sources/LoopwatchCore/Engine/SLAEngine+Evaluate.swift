@@ -15,13 +15,19 @@ extension SLAEngine {
         guard slots[s].live else { return }
         var st = takeState(slot)
         let w = watermark.millis
+        // This evaluation folds whatever is due: a fold queued at or before `w` is now stale.
+        if slots[s].foldDue <= w { slots[s].foldDue = .max }
         var concerns = scratch
         scratch = []
         defer { scratch = concerns }
         ConcernTimeline.concerns(of: st, table: table, into: &concerns)
 
         var changed = false
+        // Two kinds of due instants: `nextDue` can emit an alert or forget the conversation (the
+        // heap, exact order); `nextFold` only folds history (the fold queue, any order — nothing
+        // observable happens then, and `apply` folds first when one is overdue).
         var nextDue = Int64.max
+        var nextFold = Int64.max
         var firstRemainingSince: Int64? = nil
         var finalizedAckEnds = ackScratch
         finalizedAckEnds.removeAll(keepingCapacity: true)
@@ -83,9 +89,14 @@ extension SLAEngine {
             }
             if let end = c.endAt, end <= w, !pendingBeforeEnd {
                 if firstRemainingSince == nil, !c.closed { finalizedAckEnds.append(c.end) }
-            } else if firstRemainingSince == nil {
-                firstRemainingSince = c.since
-                if let end = c.endAt { nextDue = min(nextDue, end) }
+            } else {
+                // An answered concern with alerts owes a `resolved` at its end: exact time.
+                let owesResolved = mask != 0 && !c.closed && mask & ConversationState.Mark.resolvedBit == 0
+                if let end = c.endAt, owesResolved, end > w { nextDue = min(nextDue, end) }
+                if firstRemainingSince == nil {
+                    firstRemainingSince = c.since
+                    if let end = c.endAt, !owesResolved { nextFold = min(nextFold, end) }
+                }
             }
         }
 
@@ -119,7 +130,7 @@ extension SLAEngine {
             if st.marks.count != marksBefore { changed = true }
         }
         if let first = st.history.first, first.at < (firstRemainingSince ?? Int64.max) {
-            nextDue = min(nextDue, first.at)
+            nextFold = min(nextFold, first.at)
         }
 
         let open = concerns.contains { $0.endAt == nil }
@@ -137,6 +148,7 @@ extension SLAEngine {
         }
         nextDue = min(nextDue, expiry)
         arm(slot, at: nextDue)
+        if nextFold < nextDue { queueFold(slot, at: nextFold) }
     }
 
     /// The alerts each policy plans for a concern of each metric, in clock order.

@@ -82,6 +82,15 @@ public struct SLAEngine: Sendable {
         /// is moved only when the next due instant comes *earlier*; a timer that fires early
         /// just re-evaluates and re-arms. Most events thus touch no heap at all.
         var armed: Int64 = .max
+        /// The earliest fold queued for this slot (`Int64.max`: none); entries of the fold queue
+        /// that no longer match are stale and skipped.
+        var foldDue: Int64 = .max
+    }
+
+    /// A queued fold: history of `slot` can be folded once the watermark reaches `due`.
+    struct Fold {
+        var due: Int64
+        var slot: Int32
     }
 
     public private(set) var policies: PolicySet
@@ -95,6 +104,11 @@ public struct SLAEngine: Sendable {
     var freeSlots: [Int32] = []
     var index = ConversationIndex()
     var scheduler = DeadlineScheduler()
+    /// Folds in roughly increasing `due` order (they follow event time): consumed from
+    /// `foldHead` while due. Cheaper than the heap for the most frequent timer of all — the one
+    /// that folds an answered concern away — because it needs no order: a fold emits nothing.
+    var folds: [Fold] = []
+    var foldHead = 0
     var dirtySlots: [Int32] = []
     var tombstones: [String] = []
     var pendingAlerts: [Alert] = []
@@ -139,6 +153,8 @@ public struct SLAEngine: Sendable {
     @discardableResult
     public mutating func apply(_ event: InteractionEvent) -> ApplyResult {
         let slot = slotFor(event.conversationID)
+        // A fold still queued but already due happens first, as if it had run on time.
+        if slots[Int(slot)].foldDue <= watermark.millis { evaluate(slot) }
         // Move the state out so its arrays stay uniquely referenced (no copy-on-write copies).
         var st = takeState(slot)
         let at = event.occurredAt.millis
@@ -259,6 +275,49 @@ public struct SLAEngine: Sendable {
             evaluate(slot)
         }
         watermark = target
+        runFolds()
+    }
+
+    /// Queues a fold of `slot` at `due` unless an earlier one is queued.
+    @inline(__always) mutating func queueFold(_ slot: Int32, at due: Int64) {
+        if due < slots[Int(slot)].foldDue {
+            slots[Int(slot)].foldDue = due
+            folds.append(Fold(due: due, slot: slot))
+        }
+    }
+
+    /// Runs the queued folds that are due, a run of up to 32 at a time with their slots warmed
+    /// first (independent loads, as in `prefetch`).
+    mutating func runFolds() {
+        let w = watermark.millis
+        while foldHead < folds.count, folds[foldHead].due <= w {
+            var end = foldHead
+            while end < folds.count, end &- foldHead < 32, folds[end].due <= w { end &+= 1 }
+            let stride = MemoryLayout<Slot>.stride
+            var sink: UInt64 = 0
+            folds.withUnsafeBufferPointer { queue in
+                slots.withUnsafeBytes { raw in
+                    for k in foldHead..<end {
+                        let at = Int(queue[k].slot) &* stride
+                        sink &+= raw.load(fromByteOffset: at, as: UInt64.self)
+                            &+ raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
+                    }
+                }
+            }
+            warmSink = sink
+            for k in foldHead..<end {
+                let f = folds[k]
+                let s = Int(f.slot)
+                guard slots[s].live, slots[s].foldDue == f.due else { continue }  // stale
+                slots[s].foldDue = .max
+                evaluate(f.slot)
+            }
+            foldHead = end
+        }
+        if foldHead >= 4096, foldHead &* 2 >= folds.count {
+            folds.removeFirst(foldHead)
+            foldHead = 0
+        }
     }
 
     /// The earliest pending deadline (for a caller that sleeps until then).

@@ -38,7 +38,7 @@ struct ProcessingCore {
     private var maxSeen: [Int32: Timestamp] = [:]
     private(set) var stats = Stats()
     private var pending: [KafkaProducerRecord] = []
-    /// Decoded events of the partition run being applied (capacity reused).
+    /// Storage the events of a partition run are decoded into (reused: at most 64).
     private var runScratch: [InteractionEvent] = []
 
     static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
@@ -133,31 +133,35 @@ struct ProcessingCore {
                 n += 1
             }
             if engines[p] == nil { open(partition: p) }
-            runScratch.removeAll(keepingCapacity: true)
+            // Decode into reused storage (no event copied, none of its strings retained).
+            while runScratch.count < n { runScratch.append(InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)) }
+            var filled = 0
             for m in batch[i..<j] {
-                let decoded: Result<InteractionEvent, BadEvent>
+                let bad: BadEvent?
                 if let value = m.value {
-                    decoded = value.withUnsafeBytes { decoder.decode($0, now: now) }
+                    let k = filled
+                    bad = value.withUnsafeBytes { raw in
+                        runScratch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: now, into: &$0[k]) }
+                    }
                 } else {
-                    decoded = .failure(BadEvent(.emptyMessage, "the message has no value (null payload)"))
+                    bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
                 }
-                switch decoded {
-                case .failure(let bad):
+                if let bad {
                     stats.bad[bad.reason, default: 0] += 1
                     pending.append(deadLetter(m, bad))
-                case .success(let event):
-                    runScratch.append(event)
+                } else {
+                    filled += 1
                 }
             }
-            if runScratch.count > 1 { engines[p]!.prefetch(runScratch) }
-            for event in runScratch {
-                if event.occurredAt > (maxSeen[p] ?? .distantPast) { maxSeen[p] = event.occurredAt }
-                let result = engines[p]!.apply(event)
+            if filled > 1 { engines[p]!.prefetch(runScratch[0..<filled]) }
+            for k in 0..<filled {
+                let at = runScratch[k].occurredAt
+                if at > (maxSeen[p] ?? .distantPast) { maxSeen[p] = at }
+                let result = runScratch.withUnsafeBufferPointer { engines[p]!.apply($0[k]) }
                 stats.events[result, default: 0] += 1
             }
             i = j
         }
-        runScratch.removeAll(keepingCapacity: true)
     }
 
     /// Advances every engine's clock from the wall clock. A partition that is caught up runs on

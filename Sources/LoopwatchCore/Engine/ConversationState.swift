@@ -106,9 +106,6 @@ public struct ConversationState: Sendable, Equatable {
         set { customerText = newValue.map { InlineText($0, limit: InlineText.capacity) } ?? InlineText() }
     }
 
-    /// An empty state, used as a placeholder while a slot's state is being worked on.
-    static let placeholder = ConversationState()
-
     public init(channel: String = "unknown", priority: InteractionEvent.Priority = .normal) {
         self.channel = channel
         self.priority = priority

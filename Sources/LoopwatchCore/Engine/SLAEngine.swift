@@ -240,7 +240,11 @@ public struct SLAEngine: Sendable {
         // Each stage first computes its addresses, then loads them in a tight loop: the loads
         // are independent, so the CPU keeps many misses in flight at once.
         warmTags.removeAll(keepingCapacity: true)
-        for e in events { warmTags.append(ConversationIndex.tag(of: e.conversationID)) }
+        var i = events.startIndex
+        while i != events.endIndex {
+            warmTags.append(ConversationIndex.tag(of: events[i].conversationID))  // no copy of the event
+            i = events.index(after: i)
+        }
         var sink: UInt64 = 0
         for tag in warmTags { sink &+= index.home(of: tag) }
         warmSlots.removeAll(keepingCapacity: true)
@@ -430,7 +434,7 @@ public struct SLAEngine: Sendable {
 
     /// Moves a slot's state out, leaving an empty placeholder (put it back when done).
     @inline(__always) mutating func takeState(_ slot: Int32) -> ConversationState {
-        var st = ConversationState.placeholder
+        var st = ConversationState()
         swap(&st, &slots[Int(slot)].state)
         return st
     }

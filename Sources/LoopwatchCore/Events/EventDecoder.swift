@@ -42,11 +42,20 @@ public struct EventDecoder: Sendable {
 
     /// Decodes a message. `now` is the wall clock for the future-skew check; nil skips it.
     public func decode(_ bytes: UnsafeRawBufferPointer, now: Timestamp?) -> Result<InteractionEvent, BadEvent> {
+        var event = EventParser.blankEvent()
+        if let bad = decode(bytes, now: now, into: &event) { return .failure(bad) }
+        return .success(event)
+    }
+
+    /// Decodes a message into `event` (whatever it held is replaced), or returns why it is a bad
+    /// event (then `event` holds a partial decode). For batches: decoding into the elements of a
+    /// reused array copies no event and retains none of its strings.
+    public func decode(_ bytes: UnsafeRawBufferPointer, now: Timestamp?, into event: inout InteractionEvent) -> BadEvent? {
         let n = bytes.count
         guard n <= maxEventBytes else {
-            return .failure(BadEvent(.tooLarge, "message is \(n) bytes, over the limit of \(maxEventBytes) bytes"))
+            return BadEvent(.tooLarge, "message is \(n) bytes, over the limit of \(maxEventBytes) bytes")
         }
-        guard n > 0, let base = bytes.baseAddress else { return .failure(BadEvent(.emptyMessage, "message is empty")) }
+        guard n > 0, let base = bytes.baseAddress else { return BadEvent(.emptyMessage, "message is empty") }
 
         var start = 0
         if n >= 3, base.load(as: UInt8.self) == 0xEF, base.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
@@ -55,23 +64,20 @@ public struct EventDecoder: Sendable {
         }
         var scanner = JSONScanner(base: base, count: n, pos: start)
         scanner.skipWhitespace()
-        guard scanner.pos < n else {
-            return .failure(BadEvent(.emptyMessage, "message contains only whitespace"))
-        }
+        guard scanner.pos < n else { return BadEvent(.emptyMessage, "message contains only whitespace") }
         if let bad = UTF8Validator.firstInvalidOffset(bytes) {
             let b = base.load(fromByteOffset: bad, as: UInt8.self)
-            return .failure(BadEvent(.invalidUTF8, "message is not valid UTF-8: invalid byte 0x\(Self.hex(b)) at byte \(bad)"))
+            return BadEvent(.invalidUTF8, "message is not valid UTF-8: invalid byte 0x\(Self.hex(b)) at byte \(bad)")
         }
 
         var parser = EventParser(scanner: scanner, projection: projection)
-        var event = EventParser.blankEvent()
+        event.reset()
         do {
             try parser.parse(into: &event)
         } catch {
-            return .failure(BadEvent(.invalidJSON, "message is not valid JSON: \(error.description)"))
+            return BadEvent(.invalidJSON, "message is not valid JSON: \(error.description)")
         }
-        if let bad = parser.finish(&event, now: now, maxFutureSkew: maxFutureSkew) { return .failure(bad) }
-        return .success(event)
+        return parser.finish(&event, now: now, maxFutureSkew: maxFutureSkew)
     }
 
     /// Decodes a message held in an array.

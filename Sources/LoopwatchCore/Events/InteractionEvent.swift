@@ -143,6 +143,23 @@ public struct InteractionEvent: Sendable, Equatable {
         status = nil
     }
 
+    /// Back to ``init(blank:)``'s values in place (fields already empty are left alone).
+    mutating func reset() {
+        id = ""
+        conversationID = ""
+        kind = .broadcast
+        occurredAt = Timestamp(millis: 0)
+        channel = "unknown"
+        if authorID != nil { authorID = nil }
+        role = .brand
+        automated = false
+        priority = .normal
+        if !tags.isEmpty { tags = [] }
+        if !attributes.isEmpty { attributes = [] }
+        if text != nil { text = nil }
+        status = nil
+    }
+
     /// The value of attribute `key`, if present.
     public func attribute(_ key: String) -> String? {
         for a in attributes where a.key == key { return a.value }

@@ -36,6 +36,19 @@ import Testing
         #expect(try EventDecoder(projection: EventProjection(for: PolicySet([]))).decode(Self.full, now: nil).get().tags.isEmpty)
     }
 
+    @Test func withoutIgnoreRulesOnlyThePreviewOfTheTextIsKept() throws {
+        let long = String(repeating: "ab", count: 40) + "é"
+        let text = EventDecoderTests.message(#""text":"\#(long.replacing("é", with: #"\u00e9"#))""#)
+        let plain = PolicySet([Policy(name: "p", firstResponse: .minutes(5))])
+        let e = try EventDecoder(projection: EventProjection(for: plain)).decode(text, now: nil).get()
+        #expect(e.text == nil)
+        #expect(e.textPreview.string == String(long.prefix(36)) + "…")
+        #expect(SLAEngine.preview(of: e, limit: 36) == InlineText(long, limit: 36))
+        #expect(SLAEngine.preview(of: e, limit: 10) == InlineText(long, limit: 10))
+        let ignoring = PolicySet([Policy(name: "p", firstResponse: .minutes(5), ignore: try IgnoreRules(textMatches: ["^thanks"]))])
+        #expect(try EventDecoder(projection: EventProjection(for: ignoring)).decode(text, now: nil).get().text == long)
+    }
+
     @Test(arguments: EventDecoderTests.badEvents)
     func badEventsAreTheSameUnderALeanProjection(text: String, reason: BadEventReason, detail: String) {
         #expect(Self.lean.decode(text, now: nil).badEvent == BadEvent(reason, detail))

@@ -27,6 +27,7 @@ struct LoopwatchBench {
             for n in quick ? [200_000] : [1_000_000, 5_000_000] { try memory(conversations: n) }
         }
         if only == "engine" { engine(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5) }
+        if only == "decode" { decode(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5) }
         if only == "all" || only == "deadlines" { deadlines(pending: quick ? 1_000_000 : 10_000_000) }
         if only == "all" || only == "replay" { replay(lines: quick ? 500_000 : 10_000_000) }
         if only == "all" || only == "restore" { try await restore(conversations: quick ? 100_000 : 1_000_000) }
@@ -124,6 +125,22 @@ struct LoopwatchBench {
         row("Engine loop, 1M events (decode + state + deadlines)",
             String(format: "median %.0f ns/event (min %.0f, max %.0f; %d runs; %d alerts)", times[times.count / 2], times[0], times[times.count - 1], runs, alerts),
             "≥ 1M events/s")
+    }
+
+    /// The decoder alone on the engine workload, with the engine's projection.
+    static func decode(runs: Int) {
+        let w = Workload(count: 1_000_000, conversations: 1_000_000)
+        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+        var event = InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)
+        var times: [Double] = []
+        var ok = 0
+        for _ in 0..<runs {
+            let t = ContinuousClock.now
+            for n in w.lines.indices where w.lines[n].withUnsafeBytes({ decoder.decode($0, now: nil, into: &event) }) == nil { ok &+= 1 }
+            times.append(seconds(ContinuousClock.now - t) * 1e9 / Double(w.lines.count))
+        }
+        times.sort()
+        row("EventDecoder alone (engine projection)", String(format: "median %.0f ns/event (min %.0f; %d runs; %d ok)", times[times.count / 2], times[0], runs, ok), "")
     }
 
     // MARK: Deadlines

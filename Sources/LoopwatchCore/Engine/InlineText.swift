@@ -7,6 +7,8 @@
 public struct InlineText: Sendable, Equatable, Comparable {
     /// Bytes the preview can hold.
     public static let capacity = 39
+    /// The longest text kept whole: longer ones are cut to this many bytes, then `…`.
+    public static let previewBytes = capacity - 3
 
     // Bytes 0…38 text, byte 39 length (0xFF: none).
     private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0, w3: UInt64 = 0, w4: UInt64 = 0xFF << 56

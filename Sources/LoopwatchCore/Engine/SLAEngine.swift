@@ -181,7 +181,7 @@ public struct SLAEngine: Sendable {
                     historyChanged = true
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at >= st.lastCustomerTextAt {
-                        let text = event.text.map { InlineText($0, limit: settings.textLimit) } ?? InlineText()
+                        let text = Self.preview(of: event, limit: settings.textLimit)
                         if at > st.lastCustomerTextAt
                             || (text, event.priority.rawValue) > (st.customerText, st.priority.rawValue)
                         {
@@ -331,6 +331,7 @@ public struct SLAEngine: Sendable {
 
     /// Alerts emitted since the last call, in emission order.
     public mutating func drainAlerts() -> [Alert] {
+        if pendingAlerts.isEmpty { return [] }  // no buffer handed out and reallocated
         defer { pendingAlerts.removeAll(keepingCapacity: true) }
         return pendingAlerts
     }
@@ -437,6 +438,13 @@ public struct SLAEngine: Sendable {
         var st = ConversationState()
         swap(&st, &slots[Int(slot)].state)
         return st
+    }
+
+    /// The `last_customer_text` preview of an event: cut from its text, or the decoder's preview.
+    @inline(__always) static func preview(of event: InteractionEvent, limit: Int) -> InlineText {
+        if let text = event.text { return InlineText(text, limit: limit) }
+        if event.textPreview.isNone || limit >= InlineText.previewBytes { return event.textPreview }
+        return InlineText(event.textPreview.string ?? "", limit: limit)
     }
 
     /// Arms the slot's timer at `due` unless an earlier one is already armed.

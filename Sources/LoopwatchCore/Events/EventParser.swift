@@ -274,7 +274,15 @@ struct EventParser {
             )
         }
         event.role = role ?? (event.kind == .response ? .customer : .brand)
-        if let textToken, event.kind == .response || projection.textOnEveryKind { event.text = s.makeString(textToken) }
+        if let textToken, event.kind == .response || projection.textOnEveryKind {
+            if projection.fullText {
+                event.text = s.makeString(textToken)
+            } else if textToken.hasEscapes {
+                event.textPreview = InlineText(s.makeString(textToken), limit: InlineText.previewBytes)
+            } else {
+                event.textPreview = InlineText(utf8: s.rawBytes(textToken), limit: InlineText.previewBytes)
+            }
+        }
         if event.kind != .status { event.status = nil }
         return nil
     }

@@ -15,19 +15,24 @@ public struct EventProjection: Sendable, Equatable {
     public var authorID: Bool
     /// Keep `text` on events of every kind; false keeps it on `response` events only.
     public var textOnEveryKind: Bool
+    /// Keep the whole `text`; false keeps only its preview (``InteractionEvent/textPreview``:
+    /// the first 36 bytes, inline, no allocation) — enough unless a policy has ignore rules.
+    public var fullText: Bool
 
     /// Keeps everything.
-    public static let all = EventProjection(tags: true, attributeKeys: nil, authorID: true, textOnEveryKind: true)
+    public static let all = EventProjection(tags: true, attributeKeys: nil, authorID: true, textOnEveryKind: true, fullText: true)
 
-    public init(tags: Bool, attributeKeys: [[UInt8]]?, authorID: Bool, textOnEveryKind: Bool) {
+    public init(tags: Bool, attributeKeys: [[UInt8]]?, authorID: Bool, textOnEveryKind: Bool, fullText: Bool = true) {
         self.tags = tags
         self.attributeKeys = attributeKeys
         self.authorID = authorID
         self.textOnEveryKind = textOnEveryKind
+        self.fullText = fullText
     }
 
     /// What `policies` read: tags if any policy matches on tags, the attribute keys policies
-    /// match on, the text of customer responses (ignore rules and `last_customer_text`).
+    /// match on, the text of customer responses — whole if a policy has ignore rules, else just
+    /// the preview `last_customer_text` shows.
     public init(for policies: PolicySet) {
         var keys: [[UInt8]] = []
         for p in policies.policies {
@@ -35,7 +40,7 @@ public struct EventProjection: Sendable, Equatable {
         }
         self.init(
             tags: policies.policies.contains { $0.match.tags != nil }, attributeKeys: keys, authorID: false,
-            textOnEveryKind: false)
+            textOnEveryKind: false, fullText: policies.policies.contains { !$0.ignore.textMatches.isEmpty })
     }
 
     /// Whether the attribute with this raw (unescaped) key is kept.

@@ -98,8 +98,11 @@ public struct InteractionEvent: Sendable, Equatable {
     public var tags: [String]
     /// Free attributes for policy matching, in message order.
     public var attributes: [Attribute]
-    /// Message text, when given.
+    /// Message text, when given (and kept by the decoder's projection).
     public var text: String?
+    /// The first 36 bytes of the text, inline, when the decoder's projection keeps only that
+    /// (``EventProjection/fullText`` false); none otherwise.
+    public var textPreview: InlineText
     /// The agent status, for `kind: status` events.
     public var status: AgentStatus?
 
@@ -122,6 +125,7 @@ public struct InteractionEvent: Sendable, Equatable {
         self.tags = tags
         self.attributes = attributes
         self.text = text
+        self.textPreview = InlineText()
         self.status = status
     }
 
@@ -140,6 +144,7 @@ public struct InteractionEvent: Sendable, Equatable {
         tags = []
         attributes = []
         text = nil
+        textPreview = InlineText()
         status = nil
     }
 
@@ -157,6 +162,7 @@ public struct InteractionEvent: Sendable, Equatable {
         if !tags.isEmpty { tags = [] }
         if !attributes.isEmpty { attributes = [] }
         if text != nil { text = nil }
+        textPreview = InlineText()
         status = nil
     }
 

@@ -255,8 +255,7 @@ public struct SLAEngine: Sendable {
         slots.withUnsafeBytes { raw in
             for slot in warmSlots {
                 let at = Int(slot) &* stride
-                sink &+= raw.load(fromByteOffset: at, as: UInt64.self)
-                    &+ raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
+                sink &+= Self.touchSlot(raw, at: at)
             }
         }
         for slot in warmSlots {
@@ -282,6 +281,18 @@ public struct SLAEngine: Sendable {
         runFolds()
     }
 
+    /// Reads one word in each cache line a slot (≈ 160 bytes) can span.
+    @inline(__always) static func touchSlot(_ raw: UnsafeRawBufferPointer, at: Int) -> UInt64 {
+        let stride = MemoryLayout<Slot>.stride
+        var sum: UInt64 = 0
+        var offset = 0
+        while offset < stride {
+            sum &+= raw.load(fromByteOffset: at &+ offset, as: UInt64.self)
+            offset &+= 64
+        }
+        return sum &+ raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
+    }
+
     /// Queues a fold of `slot` at `due` unless an earlier one is queued.
     @inline(__always) mutating func queueFold(_ slot: Int32, at due: Int64) {
         if due < slots[Int(slot)].foldDue {
@@ -303,8 +314,7 @@ public struct SLAEngine: Sendable {
                 slots.withUnsafeBytes { raw in
                     for k in foldHead..<end {
                         let at = Int(queue[k].slot) &* stride
-                        sink &+= raw.load(fromByteOffset: at, as: UInt64.self)
-                            &+ raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
+                        sink &+= Self.touchSlot(raw, at: at)
                     }
                 }
             }

@@ -139,6 +139,10 @@ extension SLAEngine {
             slots[s].hasOpenConcern = open
         }
         let expiry = st.lastEventAt &+ settings.stateTTL.millis
+        // Folding a history of one fact (kept inline) and no marks frees nothing: such a fold
+        // is left to the next event of the conversation (`apply` folds first when one is due)
+        // or to its expiry, instead of waking it up just to rewrite it.
+        let foldFreesMemory = st.history.count > 1 || !st.marks.isEmpty
         slots[s].state = st  // last use of `st`: a move, not a copy
         if changed { markDirty(slot) }
 
@@ -148,7 +152,13 @@ extension SLAEngine {
         }
         nextDue = min(nextDue, expiry)
         arm(slot, at: nextDue)
-        if nextFold < nextDue { queueFold(slot, at: nextFold) }
+        if nextFold < nextDue {
+            if foldFreesMemory {
+                queueFold(slot, at: nextFold)
+            } else if nextFold < slots[s].foldDue {
+                slots[s].foldDue = nextFold
+            }
+        }
     }
 
     /// The alerts each policy plans for a concern of each metric, in clock order.

@@ -26,6 +26,21 @@ import Testing
         #expect(h.engine.state(of: "c1")?.history.isEmpty == true)
     }
 
+    /// A lone acknowledgement is folded lazily (folding it frees nothing): a late message from
+    /// before it still finds the conversation answered.
+    @Test func aLazilyFoldedAcknowledgementStillAnswersLateMessages() {
+        var h = EngineHarness(policies: Self.policies)
+        h.engine.advance(to: EngineHarness.t(-10))
+        h.engine.apply(h.event(.acknowledgement, 1, conv: "c3"))
+        h.engine.advance(to: EngineHarness.t(3))
+        #expect(h.engine.state(of: "c3")?.history.count == 1)  // not folded yet
+        #expect(h.engine.apply(h.event(.response, 0.5, conv: "c3")) == .stale)
+        #expect(h.engine.state(of: "c3")?.history.isEmpty == true)
+        h.customer(30, conv: "c3")
+        h.engine.advance(to: EngineHarness.t(100))
+        #expect(h.engine.drainAlerts().map(\.metric) == [.nextResponse])  // the acknowledgement counted
+    }
+
     /// A concern that alerted owes `resolved` at its answer: that instant stays an exact timer
     /// even behind a later concern, so alerts still come out in time order.
     @Test func resolvedAlertsKeepTheirOrderThroughFolds() {

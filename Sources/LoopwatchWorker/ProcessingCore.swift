@@ -141,7 +141,7 @@ struct ProcessingCore {
                 if let value = m.value {
                     let k = filled
                     bad = value.withUnsafeBytes { raw in
-                        runScratch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: now, into: &$0[k]) }
+                        runScratch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: now, into: &$0.baseAddress![k]) }
                     }
                 } else {
                     bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
@@ -157,7 +157,7 @@ struct ProcessingCore {
             for k in 0..<filled {
                 let at = runScratch[k].occurredAt
                 if at > (maxSeen[p] ?? .distantPast) { maxSeen[p] = at }
-                let result = runScratch.withUnsafeBufferPointer { engines[p]!.apply($0[k]) }
+                let result = runScratch.withUnsafeBufferPointer { engines[p]!.apply($0.baseAddress! + k) }
                 stats.events[result, default: 0] += 1
             }
             i = j

@@ -101,7 +101,7 @@ struct LoopwatchBench {
             let t = ContinuousClock.now
             for n in w.lines.indices {
                 let bad = w.lines[n].withUnsafeBytes { raw in
-                    batch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: nil, into: &$0[filled]) }
+                    batch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: nil, into: &$0.baseAddress![filled]) }
                 }
                 if bad == nil { filled += 1 }
                 guard filled == batch.count || n == w.lines.count - 1 else { continue }
@@ -113,7 +113,7 @@ struct LoopwatchBench {
                             engine.advance(to: maxSeen - lateness)
                             alerts &+= engine.drainAlerts().count
                         }
-                        engine.apply(events[k])
+                        engine.apply(events.baseAddress! + k)
                         i += 1
                     }
                 }

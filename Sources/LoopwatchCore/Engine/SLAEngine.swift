@@ -151,28 +151,36 @@ public struct SLAEngine: Sendable {
 
     /// Applies one event, then fires whatever became due for its conversation.
     @discardableResult
-    public mutating func apply(_ event: InteractionEvent) -> ApplyResult {
-        let slot = slotFor(event.conversationID)
+    public mutating func apply(_ event: borrowing InteractionEvent) -> ApplyResult {
+        withUnsafePointer(to: event) { apply($0) }
+    }
+
+    /// ``apply(_:)`` for an event in memory the caller owns (a batch being applied in place):
+    /// reads its fields where they are — passing an array element by value copies the whole
+    /// event and retains its strings.
+    @discardableResult
+    public mutating func apply(_ pointer: UnsafePointer<InteractionEvent>) -> ApplyResult {
+        let slot = slotFor(pointer.pointee.conversationID)
         // A fold still queued but already due happens first, as if it had run on time.
         if slots[Int(slot)].foldDue <= watermark.millis { evaluate(slot) }
         // Move the state out so its arrays stay uniquely referenced (no copy-on-write copies).
         var st = takeState(slot)
-        let at = event.occurredAt.millis
+        let at = pointer.pointee.occurredAt.millis
         var changed = false
         var historyChanged = false
         if at > st.lastEventAt { st.lastEventAt = at; changed = true }
-        if event.channel != "unknown", event.channel != st.channel { st.channel = event.channel; changed = true }
-        let idHash = StableHash.of(event.id)
+        if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel { st.channel = pointer.pointee.channel; changed = true }
+        let idHash = StableHash.of(pointer.pointee.id)
         var result = ApplyResult.applied
-        switch event.kind {
+        switch pointer.pointee.kind {
         case .broadcast:
             break
         case .response:
-            let channel = event.channel == "unknown" ? st.channel : event.channel
+            let channel = pointer.pointee.channel == "unknown" ? st.channel : pointer.pointee.channel
             if let p = policies.firstMatch(
-                channel: channel, priority: event.priority, tags: event.tags, attributes: event.attributes)
+                channel: channel, priority: pointer.pointee.priority, tags: pointer.pointee.tags, attributes: pointer.pointee.attributes)
             {
-                if let rules = table.ignores[p], rules.ignores(text: event.text) {
+                if let rules = table.ignores[p], rules.ignores(text: pointer.pointee.text) {
                     result = .ignored
                 } else if at <= st.answeredThrough {
                     result = .stale
@@ -181,11 +189,11 @@ public struct SLAEngine: Sendable {
                     historyChanged = true
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at >= st.lastCustomerTextAt {
-                        let text = Self.preview(of: event, limit: settings.textLimit)
+                        let text = Self.preview(of: pointer.pointee, limit: settings.textLimit)
                         if at > st.lastCustomerTextAt
-                            || (text, event.priority.rawValue) > (st.customerText, st.priority.rawValue)
+                            || (text, pointer.pointee.priority.rawValue) > (st.customerText, st.priority.rawValue)
                         {
-                            st.priority = event.priority
+                            st.priority = pointer.pointee.priority
                             st.lastCustomerTextAt = at
                             st.customerText = text
                         }
@@ -199,7 +207,7 @@ public struct SLAEngine: Sendable {
         case .acknowledgement where at <= st.answeredThrough, .status where at <= st.answeredThrough:
             result = .stale
         case .acknowledgement:
-            let kind: ConversationState.Entry.Kind = event.automated ? .automatedAck : .ack
+            let kind: ConversationState.Entry.Kind = pointer.pointee.automated ? .automatedAck : .ack
             if st.insert(.init(at: at, idHash: idHash, policy: 0, kind: kind)) {
                 changed = true
                 historyChanged = true
@@ -208,7 +216,7 @@ public struct SLAEngine: Sendable {
             }
         case .status:
             let kind: ConversationState.Entry.Kind
-            switch event.status ?? .open {
+            switch pointer.pointee.status ?? .open {
             case .waitingOnCustomer, .waitingOnThirdParty: kind = .pause
             case .open: kind = .resume
             case .closed: kind = .close
@@ -240,10 +248,12 @@ public struct SLAEngine: Sendable {
         // Each stage first computes its addresses, then loads them in a tight loop: the loads
         // are independent, so the CPU keeps many misses in flight at once.
         warmTags.removeAll(keepingCapacity: true)
-        var i = events.startIndex
-        while i != events.endIndex {
-            warmTags.append(ConversationIndex.tag(of: events[i].conversationID))  // no copy of the event
-            i = events.index(after: i)
+        let done: Void? = events.withContiguousStorageIfAvailable { buffer in
+            // Through the buffer, `conversationID` is read in place: no copy of the event.
+            for k in buffer.indices { warmTags.append(ConversationIndex.tag(of: buffer[k].conversationID)) }
+        }
+        if done == nil {
+            for e in events { warmTags.append(ConversationIndex.tag(of: e.conversationID)) }
         }
         var sink: UInt64 = 0
         for tag in warmTags { sink &+= index.home(of: tag) }

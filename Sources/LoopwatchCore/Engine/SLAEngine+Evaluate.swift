@@ -143,7 +143,7 @@ extension SLAEngine {
         // is left to the next event of the conversation (`apply` folds first when one is due)
         // or to its expiry, instead of waking it up just to rewrite it.
         let foldFreesMemory = st.history.count > 1 || !st.marks.isEmpty
-        slots[s].state = st  // last use of `st`: a move, not a copy
+        swap(&st, &slots[s].state)  // put it back: a move, not a copy (st is now the placeholder)
         if changed { markDirty(slot) }
 
         if expiry <= w {

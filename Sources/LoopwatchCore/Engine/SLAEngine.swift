@@ -228,7 +228,7 @@ public struct SLAEngine: Sendable {
                 result = .duplicate
             }
         }
-        slots[Int(slot)].state = st
+        swap(&st, &slots[Int(slot)].state)  // put it back: a move, not a copy
         if changed { markDirty(slot) }
         // Only a new fact can make something due or move a deadline earlier; a new
         // conversation still needs its first timer (state TTL).

@@ -47,19 +47,19 @@ enum ConcernTimeline {
     static let noPolicy: UInt16 = .max
 
     /// Walks the history in `occurred_at` order and returns every concern cycle in it.
-    static func concerns(of state: ConversationState, table: PolicyTable, into out: inout [Concern]) {
+    static func concerns(of state: borrowing ConversationState, table: borrowing PolicyTable, into out: inout [Concern]) {
         out.removeAll(keepingCapacity: true)
-        let history = state.history
         var answeredBefore = !state.flags.isDisjoint(with: [.acknowledged, .closed])
         var open: Concern? = nil
-        for i in history.indices {
-            let e = history[i]
+        let n = state.history.count
+        for i in 0..<n {
+            let e = state.history[i]
             switch e.kind {
             case .message:
                 if open == nil {
                     open = Concern(
                         since: e.at, metric: answeredBefore ? .nextResponse : .firstResponse,
-                        policy: e.policy, start: i, end: history.count, endAt: nil, closed: false)
+                        policy: e.policy, start: i, end: n, endAt: nil, closed: false)
                 } else {
                     open!.policy = e.policy
                 }
@@ -102,7 +102,7 @@ enum ConcernTimeline {
     /// pauses and resumes inside the cycle; nil when the clock is paused before reaching it.
     /// The instant may lie past the cycle's end (the caller compares).
     static func instant(
-        of concern: Concern, reaching elapsed: TimeSpan, history: EntryList, calendar: BusinessCalendar?
+        of concern: Concern, reaching elapsed: TimeSpan, history: borrowing EntryList, calendar: BusinessCalendar?
     ) -> Int64? {
         var acc = TimeSpan.zero
         var runStart = Timestamp(millis: concern.since)
@@ -132,7 +132,7 @@ enum ConcernTimeline {
 
     /// Business time on the concern's SLA clock at instant `t` (pauses excluded).
     static func elapsed(
-        of concern: Concern, at t: Int64, history: EntryList, calendar: BusinessCalendar?
+        of concern: Concern, at t: Int64, history: borrowing EntryList, calendar: BusinessCalendar?
     ) -> TimeSpan {
         var acc = TimeSpan.zero
         var runStart = concern.since
@@ -159,7 +159,7 @@ enum ConcernTimeline {
     }
 
     /// Customer messages of the cycle written at or before `t`.
-    static func messageCount(of concern: Concern, through t: Int64, history: EntryList) -> Int {
+    static func messageCount(of concern: Concern, through t: Int64, history: borrowing EntryList) -> Int {
         var n = 0
         var i = concern.start
         while i < concern.end, history[i].at <= t {

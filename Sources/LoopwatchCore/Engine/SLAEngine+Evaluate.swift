@@ -17,9 +17,9 @@ extension SLAEngine {
         let w = watermark.millis
         // This evaluation folds whatever is due: a fold queued at or before `w` is now stale.
         if slots[s].foldDue <= w { slots[s].foldDue = .max }
-        var concerns = scratch
-        scratch = []
-        defer { scratch = concerns }
+        var concerns: [Concern] = []
+        swap(&concerns, &scratch)  // borrow the scratch buffer without retaining it
+        defer { swap(&concerns, &scratch) }
         ConcernTimeline.concerns(of: st, table: table, into: &concerns)
 
         var changed = false
@@ -29,9 +29,10 @@ extension SLAEngine {
         var nextDue = Int64.max
         var nextFold = Int64.max
         var firstRemainingSince: Int64? = nil
-        var finalizedAckEnds = ackScratch
+        var finalizedAckEnds: [Int] = []
+        swap(&finalizedAckEnds, &ackScratch)
         finalizedAckEnds.removeAll(keepingCapacity: true)
-        defer { ackScratch = finalizedAckEnds }
+        defer { swap(&finalizedAckEnds, &ackScratch) }
 
         for c in concerns {
             var mask: UInt16 = 0

@@ -184,9 +184,13 @@ public struct SLAEngine: Sendable {
                     result = .ignored
                 } else if at <= st.answeredThrough {
                     result = .stale
-                } else if st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message)) {
+                } else if let last = Optional(st.history.last),
+                    st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message))
+                {
                     changed = true
-                    historyChanged = true
+                    // A message right after another message of the same policy joins that open,
+                    // running concern and moves no instant: its deadlines stay as armed.
+                    historyChanged = !(last?.kind == .message && last?.policy == UInt16(p) && at >= last!.at)
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at >= st.lastCustomerTextAt {
                         let text = Self.preview(of: pointer.pointee, limit: settings.textLimit)

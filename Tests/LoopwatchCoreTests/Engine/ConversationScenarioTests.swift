@@ -188,6 +188,21 @@ import Testing
         #expect(h.alerts.first { $0.conversationID == "gold" }?.policyName == "vip")
     }
 
+    /// The latest message's policy applies to the open concern: a follow-up of another
+    /// priority moves the deadline (earlier or later); one of the same policy leaves it.
+    @Test func aFollowUpMessageOfAnotherPolicyMovesTheDeadline() {
+        let urgent = Policy(name: "urgent", match: PolicyMatch(priorities: [.urgent]), firstResponse: .minutes(5), version: "v")
+        var h = EngineHarness(policies: [urgent, Self.plain])
+        h.customer(0, conv: "a")
+        h.customer(1, conv: "a")  // same policy: nothing moves
+        h.customer(2, conv: "a", priority: .urgent)  // now due at 0 + 5
+        h.customer(0, conv: "b", priority: .urgent)
+        h.customer(1, conv: "b", priority: .urgent)
+        h.customer(3, conv: "b")  // back to 0 + 15
+        h.advance(to: 60)
+        #expect(Set(h.summary) == ["breached a first_response @5", "breached b first_response @15"])
+    }
+
     @Test func responseNoPolicyMatchesIsNotTracked() {
         let onlyEmail = Policy(name: "email", match: PolicyMatch(channels: ["email"]), firstResponse: .minutes(5))
         var h = EngineHarness(policies: [onlyEmail])

@@ -24,11 +24,16 @@ struct PolicyTable: Sendable {
     var countsAutomated: [Bool]
     /// Ignore rules of policies that have any (nil otherwise, so most responses skip them).
     var ignores: [IgnoreRules?]
-    /// Planned alerts per `policy * 2 + metric`.
-    var plans: [[SLAEngine.PlannedAlert]]
+    /// Planned alerts, flat: those of `policy * 2 + metric` are `planItems[planStart[i]..<planStart[i + 1]]`
+    /// (one array, so reading a plan retains nothing).
+    var planItems: [SLAEngine.PlannedAlert]
+    var planStart: [Int]
 
     init(_ set: PolicySet) {
-        plans = SLAEngine.plans(for: set)
+        let plans = SLAEngine.plans(for: set)
+        planItems = plans.flatMap { $0 }
+        planStart = [0]
+        for plan in plans { planStart.append(planStart[planStart.count - 1] + plan.count) }
         ignores = set.policies.map { $0.ignore.textMatches.isEmpty ? nil : $0.ignore }
         targets = set.policies.flatMap { [$0.firstResponse?.millis ?? -1, $0.nextResponse?.millis ?? -1] }
         calendars = set.policies.map(\.calendar)

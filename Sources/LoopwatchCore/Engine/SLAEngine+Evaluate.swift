@@ -56,20 +56,24 @@ extension SLAEngine {
                 }
                 // Planned alerts are in clock order, so their instants never decrease: past the
                 // first one still pending (or answered first) none can be due.
-                for item in table.plans[p &* 2 &+ Int(c.metric.rawValue)] where mask & item.bit == 0 {
+                let planIndex = p &* 2 &+ Int(c.metric.rawValue)
+                for k in table.planStart[planIndex]..<table.planStart[planIndex &+ 1] {
+                    let bit = table.planItems[k].bit
+                    if mask & bit != 0 { continue }
                     let due: Int64?
-                    if item.kind == .breached { due = deadline() } else {
-                        due = ConcernTimeline.instant(of: c, reaching: item.elapsed, history: st.history, calendar: calendar)
+                    if table.planItems[k].kind == .breached { due = deadline() } else {
+                        due = ConcernTimeline.instant(
+                            of: c, reaching: table.planItems[k].elapsed, history: st.history, calendar: calendar)
                     }
                     guard let due else { break }  // clock paused before it
                     if due > upper { break }  // answered before it was due
                     if due <= w {
                         pendingAlerts.append(
                             makeAlert(
-                                item, concern: c, due: due, deadline: deadline(), target: target, policy: p,
-                                state: st, id: slots[s].id))
-                        mask |= item.bit
-                        setMark(&st, since: c.since, bit: item.bit)
+                                table.planItems[k], concern: c, due: due, deadline: deadline(), target: target,
+                                policy: p, state: st, id: slots[s].id))
+                        mask |= bit
+                        setMark(&st, since: c.since, bit: bit)
                         changed = true
                     } else {
                         pendingBeforeEnd = true

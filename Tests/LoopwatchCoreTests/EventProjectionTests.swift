@@ -52,6 +52,21 @@ import Testing
     @Test(arguments: EventDecoderTests.badEvents)
     func badEventsAreTheSameUnderALeanProjection(text: String, reason: BadEventReason, detail: String) {
         #expect(Self.lean.decode(text, now: nil).badEvent == BadEvent(reason, detail))
+        #expect(Self.engine.decode(text, now: nil).badEvent == BadEvent(reason, detail))
+    }
+
+    /// What the daemon decodes with: the policies' projection.
+    static let engine = EventDecoder(projection: EventProjection(for: PolicySet([Policy(name: "p", firstResponse: .minutes(5))])))
+
+    @Test func theEngineProjectionKeepsTheIDAsItsHashOnly() throws {
+        let e = try Self.engine.decode(Self.full, now: nil).get()
+        #expect(e.id.isEmpty && e.idHash == StableHash.of("ev-9"))
+        let escaped = try Self.engine.decode(Self.full.replacing(#""id":"ev-9""#, with: #""id":"ev-\u0039""#), now: nil).get()
+        #expect(escaped.idHash == StableHash.of("ev-9"))
+        #expect(try EventDecoder().decode(Self.full, now: nil).get().idHash == StableHash.of("ev-9"))
+        var built = InteractionEvent(id: "a", conversationID: "c", kind: .response, occurredAt: .distantPast)
+        built.id = "ev-9"
+        #expect(built.idHash == StableHash.of("ev-9"))
     }
 
     static let duplicateKeys: [String] = [

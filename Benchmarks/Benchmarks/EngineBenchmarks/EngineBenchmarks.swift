@@ -16,32 +16,8 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("Engine: decode + state + deadlines (replay loop), 1M conversations", configuration: config) { benchmark in
         for _ in benchmark.scaledIterations.prefix(1) {}
-        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
-        var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
-        var maxSeen = Timestamp.distantPast
-        var alerts = 0
-        var batch: [InteractionEvent] = []
-        batch.reserveCapacity(32)
-        var i = 0
         benchmark.startMeasurement()
-        for (n, line) in workload.lines.enumerated() {
-            line.withUnsafeBytes { raw in
-                if case .success(let e) = decoder.decode(raw, now: nil) { batch.append(e) }
-            }
-            guard batch.count == 32 || n == workload.lines.count - 1 else { continue }
-            // As the worker does with a poll batch: warm the cache for the batch, then apply.
-            engine.prefetch(batch)
-            for e in batch {
-                if e.occurredAt > maxSeen { maxSeen = e.occurredAt }
-                if i & 15 == 0 {
-                    engine.advance(to: maxSeen - .seconds(30))
-                    alerts &+= engine.drainAlerts().count
-                }
-                engine.apply(e)
-                i += 1
-            }
-            batch.removeAll(keepingCapacity: true)
-        }
+        let alerts = EngineLoop.run(workload.lines)
         benchmark.stopMeasurement()
         blackHole(alerts)
     }

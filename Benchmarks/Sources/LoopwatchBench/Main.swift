@@ -88,37 +88,8 @@ struct LoopwatchBench {
         var alerts = 0
         let lateness = TimeSpan.seconds(Int64(ProcessInfo.processInfo.environment["BENCH_LATENESS"] ?? "") ?? 30)
         for _ in 0..<runs {
-            let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
-            var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
-            var maxSeen = Timestamp.distantPast
-            alerts = 0
-            // As the worker does with a poll batch: decode a run of events into reused storage,
-            // warm the engine's cache for the run, then apply the events in order.
-            var batch = [InteractionEvent](
-                repeating: InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast), count: 32)
-            var filled = 0
-            var i = 0
             let t = ContinuousClock.now
-            for n in w.lines.indices {
-                let bad = w.lines[n].withUnsafeBytes { raw in
-                    batch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: nil, into: &$0.baseAddress![filled]) }
-                }
-                if bad == nil { filled += 1 }
-                guard filled == batch.count || n == w.lines.count - 1 else { continue }
-                engine.prefetch(batch[0..<filled])
-                batch.withUnsafeBufferPointer { events in
-                    for k in 0..<filled {
-                        if events[k].occurredAt > maxSeen { maxSeen = events[k].occurredAt }
-                        if i & 15 == 0 {
-                            engine.advance(to: maxSeen - lateness)
-                            alerts &+= engine.drainAlerts().count
-                        }
-                        engine.apply(events.baseAddress! + k)
-                        i += 1
-                    }
-                }
-                filled = 0
-            }
+            alerts = EngineLoop.run(w.lines, lateness: lateness)
             times.append(seconds(ContinuousClock.now - t) * 1e9 / Double(w.lines.count))
         }
         times.sort()

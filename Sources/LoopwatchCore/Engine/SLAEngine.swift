@@ -170,7 +170,7 @@ public struct SLAEngine: Sendable {
         var historyChanged = false
         if at > st.lastEventAt { st.lastEventAt = at; changed = true }
         if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel { st.channel = pointer.pointee.channel; changed = true }
-        let idHash = StableHash.of(pointer.pointee.id)
+        let idHash = pointer.pointee.idHash
         var result = ApplyResult.applied
         switch pointer.pointee.kind {
         case .broadcast:

@@ -75,7 +75,24 @@ struct EventParser {
     private mutating func read(_ field: EventField, into event: inout InteractionEvent) throws(JSONSyntaxError) {
         switch field {
         case .id:
-            if let v = try readNonEmptyString(field.name) { event.id = v; present |= 1 }
+            if projection.eventID {
+                if let v = try readNonEmptyString(field.name) { event.id = v; present |= 1 }
+            } else if let t = try readString(field.name) {
+                if t.rawCount == 0 {
+                    report(.invalidValue, "field \"id\" must not be empty")
+                } else {
+                    // Hash the bytes in place (the same value as hashing the string).
+                    var h = StableHash()
+                    if t.hasEscapes {
+                        var v = s.makeString(t)
+                        v.withUTF8 { h.combine(bytes: $0) }
+                    } else {
+                        h.combine(bytes: s.rawBytes(t))
+                    }
+                    event.setIDHash(h.value)
+                    present |= 1
+                }
+            }
         case .conversationID:
             if let v = try readNonEmptyString(field.name) { event.conversationID = v; present |= 2 }
         case .kind:

@@ -13,6 +13,8 @@ public struct EventProjection: Sendable, Equatable {
     public var attributeKeys: [[UInt8]]?
     /// Keep `author.id`.
     public var authorID: Bool
+    /// Keep `id` as a string; false keeps only ``InteractionEvent/idHash`` (all the engine reads).
+    public var eventID: Bool
     /// Keep `text` on events of every kind; false keeps it on `response` events only.
     public var textOnEveryKind: Bool
     /// Keep the whole `text`; false keeps only its preview (``InteractionEvent/textPreview``:
@@ -20,12 +22,17 @@ public struct EventProjection: Sendable, Equatable {
     public var fullText: Bool
 
     /// Keeps everything.
-    public static let all = EventProjection(tags: true, attributeKeys: nil, authorID: true, textOnEveryKind: true, fullText: true)
+    public static let all = EventProjection(
+        tags: true, attributeKeys: nil, authorID: true, textOnEveryKind: true, fullText: true, eventID: true)
 
-    public init(tags: Bool, attributeKeys: [[UInt8]]?, authorID: Bool, textOnEveryKind: Bool, fullText: Bool = true) {
+    public init(
+        tags: Bool, attributeKeys: [[UInt8]]?, authorID: Bool, textOnEveryKind: Bool, fullText: Bool = true,
+        eventID: Bool = true
+    ) {
         self.tags = tags
         self.attributeKeys = attributeKeys
         self.authorID = authorID
+        self.eventID = eventID
         self.textOnEveryKind = textOnEveryKind
         self.fullText = fullText
     }
@@ -40,7 +47,8 @@ public struct EventProjection: Sendable, Equatable {
         }
         self.init(
             tags: policies.policies.contains { $0.match.tags != nil }, attributeKeys: keys, authorID: false,
-            textOnEveryKind: false, fullText: policies.policies.contains { !$0.ignore.textMatches.isEmpty })
+            textOnEveryKind: false, fullText: policies.policies.contains { !$0.ignore.textMatches.isEmpty },
+            eventID: false)
     }
 
     /// Whether the attribute with this raw (unescaped) key is kept.

@@ -76,8 +76,18 @@ public struct InteractionEvent: Sendable, Equatable {
         public init(key: String, value: String) { self.key = key; self.value = value }
     }
 
-    /// Unique event id; redelivered duplicates carry the same id.
-    public var id: String
+    /// Unique event id; redelivered duplicates carry the same id. Empty when the decoder's
+    /// projection keeps only its hash (``EventProjection/eventID``).
+    public var id: String {
+        get { storedID }
+        set {
+            storedID = newValue
+            idHash = StableHash.of(newValue)
+        }
+    }
+    @usableFromInline var storedID: String
+    /// ``StableHash`` of the id's UTF-8 bytes: what the engine keeps to spot redelivered events.
+    public private(set) var idHash: UInt64
     /// The conversation (thread, DM, review) this event belongs to.
     public var conversationID: String
     /// What happened.
@@ -113,7 +123,8 @@ public struct InteractionEvent: Sendable, Equatable {
         priority: Priority = .normal, tags: [String] = [], attributes: [Attribute] = [],
         text: String? = nil, status: AgentStatus? = nil
     ) {
-        self.id = id
+        self.storedID = id
+        self.idHash = StableHash.of(id)
         self.conversationID = conversationID
         self.kind = kind
         self.occurredAt = occurredAt
@@ -132,7 +143,8 @@ public struct InteractionEvent: Sendable, Equatable {
     /// An empty event for a decoder to fill in place: every stored property is assigned a
     /// literal directly (no parameter copies), which keeps decoding cheap.
     init(blank: Void) {
-        id = ""
+        storedID = ""
+        idHash = StableHash().value
         conversationID = ""
         kind = .broadcast
         occurredAt = Timestamp(millis: 0)
@@ -150,7 +162,8 @@ public struct InteractionEvent: Sendable, Equatable {
 
     /// Back to ``init(blank:)``'s values in place (fields already empty are left alone).
     mutating func reset() {
-        id = ""
+        storedID = ""
+        idHash = StableHash().value
         conversationID = ""
         kind = .broadcast
         occurredAt = Timestamp(millis: 0)
@@ -164,6 +177,12 @@ public struct InteractionEvent: Sendable, Equatable {
         if text != nil { text = nil }
         textPreview = InlineText()
         status = nil
+    }
+
+    /// Sets the id hash alone (a projection that keeps no id string).
+    mutating func setIDHash(_ hash: UInt64) {
+        storedID = ""
+        idHash = hash
     }
 
     /// The value of attribute `key`, if present.

@@ -1,0 +1,40 @@
+import LoopwatchCore
+
+/// The measured engine loop, shared by the micro benchmark and `LoopwatchBench engine`: what
+/// the worker does with a poll batch — decode a run of up to 32 events into reused storage,
+/// warm the engine's cache for the run, apply the events in order — with the clock on event
+/// time (latest `occurred_at` − `lateness`) advanced every 16 events, as `replay` would.
+public enum EngineLoop {
+    /// Runs `lines` through a fresh engine with the workload's policies; returns the alerts.
+    public static func run(_ lines: [[UInt8]], lateness: TimeSpan = .seconds(30)) -> Int {
+        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+        var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: lateness))
+        var maxSeen = Timestamp.distantPast
+        var alerts = 0
+        var batch = [InteractionEvent](
+            repeating: InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast), count: 32)
+        var filled = 0
+        var i = 0
+        for n in lines.indices {
+            let bad = lines[n].withUnsafeBytes { raw in
+                batch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: nil, into: &$0.baseAddress![filled]) }
+            }
+            if bad == nil { filled += 1 }
+            guard filled == batch.count || n == lines.count - 1 else { continue }
+            engine.prefetch(batch[0..<filled])
+            batch.withUnsafeBufferPointer { events in
+                for k in 0..<filled {
+                    if events[k].occurredAt > maxSeen { maxSeen = events[k].occurredAt }
+                    if i & 15 == 0 {
+                        engine.advance(to: maxSeen - lateness)
+                        alerts &+= engine.drainAlerts().count
+                    }
+                    engine.apply(events.baseAddress! + k)
+                    i += 1
+                }
+            }
+            filled = 0
+        }
+        return alerts
+    }
+}

@@ -58,6 +58,18 @@ import Testing
     /// What the daemon decodes with: the policies' projection.
     static let engine = EventDecoder(projection: EventProjection(for: PolicySet([Policy(name: "p", firstResponse: .minutes(5))])))
 
+    /// The index tag the decoder computes from the bytes is the tag of the id string.
+    @Test func theConversationTagIsTheTagOfTheID() throws {
+        for message in [Self.full, Self.full.replacing(#""conversation_id":"dm-7""#, with: #""conversation_id":"dm-\u0037""#)] {
+            let e = try Self.engine.decode(message, now: nil).get()
+            #expect(e.conversationID == "dm-7")
+            #expect(e.conversationTag == ConversationIndex.tag(of: "dm-7"))
+        }
+        var built = InteractionEvent(id: "a", conversationID: "x", kind: .response, occurredAt: .distantPast)
+        built.conversationID = "dm-7"
+        #expect(built.conversationTag == ConversationIndex.tag(of: "dm-7"))
+    }
+
     @Test func theEngineProjectionKeepsTheIDAsItsHashOnly() throws {
         let e = try Self.engine.decode(Self.full, now: nil).get()
         #expect(e.id.isEmpty && e.idHash == StableHash.of("ev-9"))

@@ -160,7 +160,7 @@ public struct SLAEngine: Sendable {
     /// event and retains its strings.
     @discardableResult
     public mutating func apply(_ pointer: UnsafePointer<InteractionEvent>) -> ApplyResult {
-        let slot = slotFor(pointer.pointee.conversationID)
+        let slot = slotFor(pointer.pointee.conversationID, tag: pointer.pointee.conversationTag)
         // A fold still queued but already due happens first, as if it had run on time.
         if slots[Int(slot)].foldDue <= watermark.millis { evaluate(slot) }
         // Move the state out so its arrays stay uniquely referenced (no copy-on-write copies).
@@ -253,11 +253,11 @@ public struct SLAEngine: Sendable {
         // are independent, so the CPU keeps many misses in flight at once.
         warmTags.removeAll(keepingCapacity: true)
         let done: Void? = events.withContiguousStorageIfAvailable { buffer in
-            // Through the buffer, `conversationID` is read in place: no copy of the event.
-            for k in buffer.indices { warmTags.append(ConversationIndex.tag(of: buffer[k].conversationID)) }
+            // Through the buffer, the tag is read in place: no copy of the event.
+            for k in buffer.indices { warmTags.append(buffer[k].conversationTag) }
         }
         if done == nil {
-            for e in events { warmTags.append(ConversationIndex.tag(of: e.conversationID)) }
+            for e in events { warmTags.append(e.conversationTag) }
         }
         var sink: UInt64 = 0
         for tag in warmTags { sink &+= index.home(of: tag) }
@@ -441,8 +441,10 @@ public struct SLAEngine: Sendable {
 
     // MARK: Internals
 
-    mutating func slotFor(_ id: String) -> Int32 {
-        let tag = ConversationIndex.tag(of: id)
+    mutating func slotFor(_ id: String) -> Int32 { slotFor(id, tag: ConversationIndex.tag(of: id)) }
+
+    /// The slot of conversation `id` (whose index tag is `tag`), created when new.
+    mutating func slotFor(_ id: String, tag: UInt32) -> Int32 {
         if let s = slot(of: id, tag: tag) { return s }
         let slot: Int32
         let fresh = Slot(id: id, state: ConversationState(), live: true, dirty: false, hasOpenConcern: false)

@@ -94,7 +94,17 @@ struct EventParser {
                 }
             }
         case .conversationID:
-            if let v = try readNonEmptyString(field.name) { event.conversationID = v; present |= 2 }
+            if let t = try readString(field.name) {
+                if t.rawCount == 0 {
+                    report(.invalidValue, "field \"conversation_id\" must not be empty")
+                } else if t.hasEscapes {
+                    event.conversationID = s.makeString(t)
+                    present |= 2
+                } else {
+                    event.setConversationID(s.makeString(t), tag: ConversationIndex.tag(of: s.rawBytes(t)))
+                    present |= 2
+                }
+            }
         case .kind:
             guard let t = try readString(field.name) else { return }
             if s.equals(t, "response") { event.kind = .response }

@@ -89,7 +89,17 @@ public struct InteractionEvent: Sendable, Equatable {
     /// ``StableHash`` of the id's UTF-8 bytes: what the engine keeps to spot redelivered events.
     public private(set) var idHash: UInt64
     /// The conversation (thread, DM, review) this event belongs to.
-    public var conversationID: String
+    public var conversationID: String {
+        get { storedConversationID }
+        set {
+            storedConversationID = newValue
+            conversationTag = ConversationIndex.tag(of: newValue)
+        }
+    }
+    @usableFromInline var storedConversationID: String
+    /// The engine's index tag of `conversationID`, computed once (the decoder hashes the bytes
+    /// it already has).
+    var conversationTag: UInt32
     /// What happened.
     public var kind: Kind
     /// When it happened on the platform.
@@ -125,7 +135,8 @@ public struct InteractionEvent: Sendable, Equatable {
     ) {
         self.storedID = id
         self.idHash = StableHash.of(id)
-        self.conversationID = conversationID
+        self.storedConversationID = conversationID
+        self.conversationTag = ConversationIndex.tag(of: conversationID)
         self.kind = kind
         self.occurredAt = occurredAt
         self.channel = channel
@@ -145,7 +156,8 @@ public struct InteractionEvent: Sendable, Equatable {
     init(blank: Void) {
         storedID = ""
         idHash = StableHash().value
-        conversationID = ""
+        storedConversationID = ""
+        conversationTag = 0
         kind = .broadcast
         occurredAt = Timestamp(millis: 0)
         channel = "unknown"
@@ -164,7 +176,8 @@ public struct InteractionEvent: Sendable, Equatable {
     mutating func reset() {
         storedID = ""
         idHash = StableHash().value
-        conversationID = ""
+        storedConversationID = ""
+        conversationTag = 0
         kind = .broadcast
         occurredAt = Timestamp(millis: 0)
         channel = "unknown"
@@ -177,6 +190,12 @@ public struct InteractionEvent: Sendable, Equatable {
         if text != nil { text = nil }
         textPreview = InlineText()
         status = nil
+    }
+
+    /// Sets the conversation id and its tag, computed by the caller from the same bytes.
+    mutating func setConversationID(_ id: String, tag: UInt32) {
+        storedConversationID = id
+        conversationTag = tag
     }
 
     /// Sets the id hash alone (a projection that keeps no id string).

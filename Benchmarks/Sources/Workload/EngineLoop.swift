@@ -5,10 +5,15 @@ import LoopwatchCore
 /// warm the engine's cache for the run, apply the events in order — with the clock on event
 /// time (latest `occurred_at` − `lateness`) advanced every 16 events, as `replay` would.
 public enum EngineLoop {
-    /// Runs `lines` through a fresh engine with the workload's policies; returns the alerts.
-    public static func run(_ lines: [[UInt8]], lateness: TimeSpan = .seconds(30)) -> Int {
+    /// A fresh engine with the workload's policies.
+    public static func makeEngine(lateness: TimeSpan = .seconds(30)) -> SLAEngine {
+        SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: lateness))
+    }
+
+    /// Runs `lines` through `engine` (from ``makeEngine(lateness:)``: the caller creates and
+    /// drops it outside the measurement); returns the alerts.
+    public static func run(_ lines: [[UInt8]], through engine: inout SLAEngine, lateness: TimeSpan = .seconds(30)) -> Int {
         let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
-        var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: lateness))
         var maxSeen = Timestamp.distantPast
         var alerts = 0
         var batch = [InteractionEvent](

@@ -33,6 +33,10 @@ public struct ReplayDriver: Sendable {
     let decoder: EventDecoder
     let lateness: TimeSpan
     var maxSeen = Timestamp.distantPast
+    /// Decoded events waiting to be applied (storage reused).
+    var batch = [InteractionEvent](
+        repeating: InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast), count: 32)
+    var filled = 0
 
     /// A replay of events through `policies` with the configuration's processing settings.
     public init(policies: PolicySet, processing: LoopwatchConfig.Processing) {
@@ -44,25 +48,42 @@ public struct ReplayDriver: Sendable {
         lateness = processing.allowedLateness
     }
 
-    /// Feeds one JSONL line (without its newline). Alerts it causes go to `emit`.
+    /// Feeds one JSONL line (without its newline). Alerts it causes go to `emit` — by this call
+    /// or a later one: events are decoded into a batch of 32 and applied when it is full (or at
+    /// ``finish(until:emit:)``), after warming the engine's cache for the batch, as the daemon
+    /// does with a poll batch. Order and outcomes are those of applying them one by one.
     public mutating func feed(line: UnsafeRawBufferPointer, emit: (Alert) -> Void) {
         summary.lines += 1
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) {
             summary.blankLines += 1
             return
         }
-        switch decoder.decode(line, now: nil) {
-        case .failure(let bad):
+        let k = filled
+        let decoder = self.decoder
+        let bad = batch.withUnsafeMutableBufferPointer { decoder.decode(line, now: nil, into: &$0.baseAddress![k]) }
+        if let bad {
             summary.badEvents[bad.reason, default: 0] += 1
             if summary.firstBadLines.count < 10 { summary.firstBadLines.append((summary.lines, bad)) }
-        case .success(let event):
-            summary.events += 1
-            if event.occurredAt > maxSeen { maxSeen = event.occurredAt }
+            return
+        }
+        summary.events += 1
+        filled += 1
+        if filled == batch.count { flush(emit) }
+    }
+
+    /// Applies the decoded batch in order, each event after advancing the event-time clock.
+    mutating func flush(_ emit: (Alert) -> Void) {
+        guard filled > 0 else { return }
+        engine.prefetch(batch[0..<filled])
+        for k in 0..<filled {
+            let at = batch[k].occurredAt
+            if at > maxSeen { maxSeen = at }
             engine.advance(to: maxSeen - lateness)
-            let result = engine.apply(event)
+            let result = batch.withUnsafeBufferPointer { engine.apply($0.baseAddress! + k) }
             summary.results[result, default: 0] += 1
             drain(emit)
         }
+        filled = 0
     }
 
     /// Feeds one line given as a string (tests, small inputs).
@@ -73,6 +94,7 @@ public struct ReplayDriver: Sendable {
 
     /// Ends the input: the clock advances to `until` (default: the latest `occurred_at` seen).
     public mutating func finish(until: Timestamp?, emit: (Alert) -> Void) {
+        flush(emit)
         if let end = until ?? (maxSeen == .distantPast ? nil : maxSeen) { engine.advance(to: end) }
         drain(emit)
         summary.conversations = engine.conversationCount

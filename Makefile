@@ -49,9 +49,13 @@ chaos: deps
 
 ## bench: release-build benchmarks (not part of CI): micro (ordo-one/benchmark) and system ones.
 ## BENCH_QUICK=1 for a smoke run. Results are written up in Benchmarks/README.md.
+## The micro suite (single-threaded, "per core") runs pinned to one core when taskset exists.
+PIN := $(shell command -v taskset >/dev/null 2>&1 && echo "taskset -c 1")
 bench: deps
 	cd Benchmarks && $(SWIFT) build -c release
-	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown --no-progress
+	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) $(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown --no-progress
+	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" engine 8
+	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" decode 8
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench"
 
 ## demo: the main job end to end on the embedded broker, in about a minute.

@@ -49,6 +49,10 @@ final class Pipeline: @unchecked Sendable {
     /// Input partitions read to their end (caught up): their deadlines run on the wall clock.
     var atEnd: Set<TopicPartition> = []
     var unrestored: Set<Int32> = []
+    /// When failed restores are tried again: 1 s after a failure, doubling to 30 s while they
+    /// keep failing (each attempt can block the loop for the reader's timeout).
+    var restoreRetryAt = ContinuousClock.now
+    var restoreBackoff = RestoreBackoff()
     var needsRecovery = false
     var records: [KafkaProducerRecord] = []
     let maxBatch = 10_000
@@ -111,7 +115,7 @@ final class Pipeline: @unchecked Sendable {
             let report = core.reload(policies: policies)
             onReloaded(report)
         }
-        if !unrestored.isEmpty { retryRestores() }
+        if !unrestored.isEmpty, ContinuousClock.now >= restoreRetryAt { retryRestores() }
         let started = ContinuousClock.now
         let polled: KafkaPollResult
         do {
@@ -387,13 +391,21 @@ final class Pipeline: @unchecked Sendable {
         } catch {
             logger.error("restoring partition failed; its input is paused until it succeeds", metadata: ["partition": "\(p)", "error": "\(error)"])
             core.close(partition: p)
-            if unrestored.insert(p).inserted { pause(partition: p) }
+            if unrestored.insert(p).inserted {
+                pause(partition: p)
+                restoreRetryAt = ContinuousClock.now + restoreBackoff.next()
+            }
         }
     }
 
     func retryRestores() {
         for p in unrestored.sorted() { restore(partition: p) }
         status.set(ready: unrestored.isEmpty, status: statusLine)
+        if unrestored.isEmpty {
+            restoreBackoff.reset()
+        } else {
+            restoreRetryAt = ContinuousClock.now + restoreBackoff.next()
+        }
     }
 
     func pause(partition p: Int32) {

@@ -184,13 +184,13 @@ public struct SLAEngine: Sendable {
                     result = .ignored
                 } else if at <= st.answeredThrough {
                     result = .stale
-                } else if let last = Optional(st.history.last),
+                } else if case let followsSamePolicy = Self.follows(st.history.last, policy: UInt16(p), at: at),
                     st.insert(.init(at: at, idHash: idHash, policy: UInt16(p), kind: .message))
                 {
                     changed = true
                     // A message right after another message of the same policy joins that open,
                     // running concern and moves no instant: its deadlines stay as armed.
-                    historyChanged = !(last?.kind == .message && last?.policy == UInt16(p) && at >= last!.at)
+                    historyChanged = !followsSamePolicy
                     // Latest by occurred_at; ties broken by content so arrival order never matters.
                     if at >= st.lastCustomerTextAt {
                         let text = Self.preview(of: pointer.pointee, limit: settings.textLimit)
@@ -464,6 +464,13 @@ public struct SLAEngine: Sendable {
         var st = ConversationState()
         swap(&st, &slots[Int(slot)].state)
         return st
+    }
+
+    /// Whether a customer message at `at` under `policy` would directly follow `last`, a message
+    /// of the same policy (then it joins that message's open concern without moving a deadline).
+    @inline(__always) static func follows(_ last: ConversationState.Entry?, policy: UInt16, at: Int64) -> Bool {
+        guard let last else { return false }
+        return last.kind == .message && last.policy == policy && at >= last.at
     }
 
     /// The `last_customer_text` preview of an event: cut from its text, or the decoder's preview.

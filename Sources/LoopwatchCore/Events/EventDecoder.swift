@@ -42,7 +42,7 @@ public struct EventDecoder: Sendable {
 
     /// Decodes a message. `now` is the wall clock for the future-skew check; nil skips it.
     public func decode(_ bytes: UnsafeRawBufferPointer, now: Timestamp?) -> Result<InteractionEvent, BadEvent> {
-        var event = EventParser.blankEvent()
+        var event = InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)
         if let bad = decode(bytes, now: now, into: &event) { return .failure(bad) }
         return .success(event)
     }

@@ -23,12 +23,7 @@ struct EventParser {
         self.projection = projection
     }
 
-    /// A blank event for ``parse(into:)`` to fill.
-    static func blankEvent() -> InteractionEvent {
-        InteractionEvent(blank: ())
-    }
-
-    /// Reads the whole message into `event` (a ``blankEvent()``), throwing on a JSON syntax
+    /// Reads the whole message into `event` (just reset), throwing on a JSON syntax
     /// error; then call ``finish(_:now:maxFutureSkew:)``.
     mutating func parse(into event: inout InteractionEvent) throws(JSONSyntaxError) {
         s.skipWhitespace()

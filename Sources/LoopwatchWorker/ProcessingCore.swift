@@ -38,8 +38,8 @@ struct ProcessingCore {
     private var maxSeen: [Int32: Timestamp] = [:]
     private(set) var stats = Stats()
     private var pending: [KafkaProducerRecord] = []
-    /// Storage the events of a partition run are decoded into (reused: at most 64).
-    private var runScratch: [InteractionEvent] = []
+    /// The events of the partition run being applied (storage reused).
+    private var run = EventBatch(capacity: 64)
 
     static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
 
@@ -133,33 +133,26 @@ struct ProcessingCore {
                 n += 1
             }
             if engines[p] == nil { open(partition: p) }
-            // Decode into reused storage (no event copied, none of its strings retained).
-            while runScratch.count < n { runScratch.append(InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)) }
-            var filled = 0
             for m in batch[i..<j] {
                 let bad: BadEvent?
                 if let value = m.value {
-                    let k = filled
-                    bad = value.withUnsafeBytes { raw in
-                        runScratch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: now, into: &$0.baseAddress![k]) }
-                    }
+                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) }
                 } else {
                     bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
                 }
                 if let bad {
                     stats.bad[bad.reason, default: 0] += 1
                     pending.append(deadLetter(m, bad))
-                } else {
-                    filled += 1
                 }
             }
-            if filled > 1 { engines[p]!.prefetch(runScratch[0..<filled]) }
-            for k in 0..<filled {
-                let at = runScratch[k].occurredAt
+            run.warm(&engines[p]!)
+            for k in 0..<run.count {
+                let at = run.occurredAt(k)
                 if at > (maxSeen[p] ?? .distantPast) { maxSeen[p] = at }
-                let result = runScratch.withUnsafeBufferPointer { engines[p]!.apply($0.baseAddress! + k) }
+                let result = run.apply(k, to: &engines[p]!)
                 stats.events[result, default: 0] += 1
             }
+            run.removeAll()
             i = j
         }
     }

@@ -16,29 +16,23 @@ public enum EngineLoop {
         let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
         var maxSeen = Timestamp.distantPast
         var alerts = 0
-        var batch = [InteractionEvent](
-            repeating: InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast), count: 32)
-        var filled = 0
+        var batch = EventBatch(capacity: 32)
         var i = 0
         for n in lines.indices {
-            let bad = lines[n].withUnsafeBytes { raw in
-                batch.withUnsafeMutableBufferPointer { decoder.decode(raw, now: nil, into: &$0.baseAddress![filled]) }
-            }
-            if bad == nil { filled += 1 }
-            guard filled == batch.count || n == lines.count - 1 else { continue }
-            engine.prefetch(batch[0..<filled])
-            batch.withUnsafeBufferPointer { events in
-                for k in 0..<filled {
-                    if events[k].occurredAt > maxSeen { maxSeen = events[k].occurredAt }
-                    if i & 15 == 0 {
-                        engine.advance(to: maxSeen - lateness)
-                        alerts &+= engine.drainAlerts().count
-                    }
-                    engine.apply(events.baseAddress! + k)
-                    i += 1
+            _ = lines[n].withUnsafeBytes { batch.decode($0, with: decoder, now: nil) }
+            guard batch.isFull || n == lines.count - 1 else { continue }
+            batch.warm(&engine)
+            for k in 0..<batch.count {
+                let at = batch.occurredAt(k)
+                if at > maxSeen { maxSeen = at }
+                if i & 15 == 0 {
+                    engine.advance(to: maxSeen - lateness)
+                    alerts &+= engine.drainAlerts().count
                 }
+                batch.apply(k, to: &engine)
+                i += 1
             }
-            filled = 0
+            batch.removeAll()
         }
         return alerts
     }

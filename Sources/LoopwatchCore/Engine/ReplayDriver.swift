@@ -33,10 +33,8 @@ public struct ReplayDriver: Sendable {
     let decoder: EventDecoder
     let lateness: TimeSpan
     var maxSeen = Timestamp.distantPast
-    /// Decoded events waiting to be applied (storage reused).
-    var batch = [InteractionEvent](
-        repeating: InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast), count: 32)
-    var filled = 0
+    /// Decoded events waiting to be applied.
+    var batch = EventBatch(capacity: 32)
 
     /// A replay of events through `policies` with the configuration's processing settings.
     public init(policies: PolicySet, processing: LoopwatchConfig.Processing) {
@@ -58,32 +56,26 @@ public struct ReplayDriver: Sendable {
             summary.blankLines += 1
             return
         }
-        let k = filled
-        let decoder = self.decoder
-        let bad = batch.withUnsafeMutableBufferPointer { decoder.decode(line, now: nil, into: &$0.baseAddress![k]) }
-        if let bad {
+        if let bad = batch.decode(line, with: decoder, now: nil) {
             summary.badEvents[bad.reason, default: 0] += 1
             if summary.firstBadLines.count < 10 { summary.firstBadLines.append((summary.lines, bad)) }
             return
         }
         summary.events += 1
-        filled += 1
-        if filled == batch.count { flush(emit) }
+        if batch.isFull { flush(emit) }
     }
 
     /// Applies the decoded batch in order, each event after advancing the event-time clock.
     mutating func flush(_ emit: (Alert) -> Void) {
-        guard filled > 0 else { return }
-        engine.prefetch(batch[0..<filled])
-        for k in 0..<filled {
-            let at = batch[k].occurredAt
+        batch.warm(&engine)
+        for k in 0..<batch.count {
+            let at = batch.occurredAt(k)
             if at > maxSeen { maxSeen = at }
             engine.advance(to: maxSeen - lateness)
-            let result = batch.withUnsafeBufferPointer { engine.apply($0.baseAddress! + k) }
-            summary.results[result, default: 0] += 1
+            summary.results[batch.apply(k, to: &engine), default: 0] += 1
             drain(emit)
         }
-        filled = 0
+        batch.removeAll()
     }
 
     /// Feeds one line given as a string (tests, small inputs).

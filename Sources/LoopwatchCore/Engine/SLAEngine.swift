@@ -265,13 +265,7 @@ public struct SLAEngine: Sendable {
         for tag in warmTags {
             if let slot = index.firstSlot(tag: tag), Int(slot) < slots.count { warmSlots.append(slot) }
         }
-        let stride = MemoryLayout<Slot>.stride
-        slots.withUnsafeBytes { raw in
-            for slot in warmSlots {
-                let at = Int(slot) &* stride
-                sink &+= Self.touchSlot(raw, at: at)
-            }
-        }
+        sink &+= touchSlots(warmSlots)
         for slot in warmSlots {
             sink &+= UInt64(truncatingIfNeeded: slots[Int(slot)].state.history.rest.count)
             sink &+= UInt64(bitPattern: scheduler.touch(slot))
@@ -295,16 +289,23 @@ public struct SLAEngine: Sendable {
         runFolds()
     }
 
-    /// Reads one word in each cache line a slot (≈ 160 bytes) can span.
-    @inline(__always) static func touchSlot(_ raw: UnsafeRawBufferPointer, at: Int) -> UInt64 {
+    /// Reads one word in each cache line (a slot is ≈ 160 bytes) of each of these slots: loads
+    /// independent of each other, so their misses overlap.
+    @inline(__always) func touchSlots<S: Sequence>(_ keys: S) -> UInt64 where S.Element == Int32 {
         let stride = MemoryLayout<Slot>.stride
-        var sum: UInt64 = 0
-        var offset = 0
-        while offset < stride {
-            sum &+= raw.load(fromByteOffset: at &+ offset, as: UInt64.self)
-            offset &+= 64
+        return slots.withUnsafeBytes { raw in
+            var sum: UInt64 = 0
+            for key in keys {
+                let at = Int(key) &* stride
+                var offset = 0
+                while offset < stride {
+                    sum &+= raw.load(fromByteOffset: at &+ offset, as: UInt64.self)
+                    offset &+= 64
+                }
+                sum &+= raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
+            }
+            return sum
         }
-        return sum &+ raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
     }
 
     /// Queues a fold of `slot` at `due` unless an earlier one is queued.
@@ -322,17 +323,7 @@ public struct SLAEngine: Sendable {
         while foldHead < folds.count, folds[foldHead].due <= w {
             var end = foldHead
             while end < folds.count, end &- foldHead < 32, folds[end].due <= w { end &+= 1 }
-            let stride = MemoryLayout<Slot>.stride
-            var sink: UInt64 = 0
-            folds.withUnsafeBufferPointer { queue in
-                slots.withUnsafeBytes { raw in
-                    for k in foldHead..<end {
-                        let at = Int(queue[k].slot) &* stride
-                        sink &+= Self.touchSlot(raw, at: at)
-                    }
-                }
-            }
-            warmSink = sink
+            warmSink = touchSlots(folds[foldHead..<end].lazy.map(\.slot))
             for k in foldHead..<end {
                 let f = folds[k]
                 let s = Int(f.slot)

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LoopwatchCore", targets: ["LoopwatchCore"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "LoopwatchWorker", targets: ["LoopwatchWorker"]),
+        .library(name: "LoopwatchReport", targets: ["LoopwatchReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -64,10 +65,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `loopwatch report`: the social status of recorded events (SPEC §9), as JSON or one HTML page.
+        .target(
+            name: "LoopwatchReport",
+            dependencies: ["LoopwatchCore"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "loopwatch",
             dependencies: [
-                "LoopwatchCore", "LoopwatchWorker",
+                "LoopwatchCore", "LoopwatchWorker", "LoopwatchReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -102,6 +109,14 @@ let package = Package(
             name: "LoopwatchCoreTests",
             dependencies: [
                 "LoopwatchCore", "LoopwatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoopwatchReportTests",
+            dependencies: [
+                "LoopwatchReport", "LoopwatchCore", "LoopwatchTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

@@ -1,0 +1,94 @@
+import LoopwatchCore
+
+/// The loop behind `loopwatch report` (SPEC §9), without any I/O: feed it JSONL lines, then
+/// ``finish()`` for the ``SocialStatus``.
+///
+/// It runs events through an engine exactly as `replay` does (``ReplayDriver``): on an
+/// event-time clock that reaches (latest `occurred_at` − `allowed_lateness`) before each event
+/// and `until` at the end, the future-skew check off. Events after `until` are not read; bad
+/// lines are counted and skipped, blank lines skipped. On the way it records, into a
+/// ``SocialStatusReport``, every good event read, every `breached` alert and every concern
+/// outcome the engine hands out.
+///
+/// Duplicates count once: a broadcast or customer response is counted unless the engine calls it
+/// a duplicate or its event id (as the engine's 64-bit ``InteractionEvent/idHash``) was already
+/// counted — the engine keeps no id of broadcasts, ignored or unmatched responses. Those ids are
+/// the only memory that grows with the input: 8 bytes per counted event of the period.
+public struct ReportDriver<Engine: ReportEngine>: Sendable {
+    /// The engine, after what was fed.
+    public private(set) var engine: Engine
+    /// The report being built.
+    public private(set) var report: SocialStatusReport
+    /// Lines fed, good events read, and good events skipped for being after `until`.
+    public private(set) var lines = 0
+    public private(set) var events = 0
+    public private(set) var afterUntil = 0
+    let decoder: EventDecoder
+    let lateness: TimeSpan
+    var maxSeen = Timestamp.distantPast
+    var countedIDs = Set<UInt64>()
+
+    /// A report over `engine`'s policies with the configuration's processing settings.
+    public init(engine: Engine, processing: LoopwatchConfig.Processing, options: SocialStatusReport.Options) {
+        self.engine = engine
+        var options = options
+        if options.policyNames.isEmpty { options.policyNames = engine.policies.policies.map(\.name) }
+        report = SocialStatusReport(options: options)
+        decoder = EventDecoder(
+            maxEventBytes: processing.maxEventBytes, maxFutureSkew: nil,
+            projection: EventProjection(for: engine.policies))
+        lateness = processing.allowedLateness
+    }
+
+    /// Feeds one JSONL line (without its newline).
+    public mutating func feed(line: UnsafeRawBufferPointer) {
+        lines += 1
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { return }
+        var e = InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)
+        if decoder.decode(line, now: nil, into: &e) != nil {
+            report.recordBadEvent()
+            return
+        }
+        let at = e.occurredAt
+        if let until = report.options.until, at > until {
+            afterUntil += 1
+            return
+        }
+        events += 1
+        if at > maxSeen { maxSeen = at }
+        engine.advance(to: maxSeen - lateness)
+        let result = withUnsafePointer(to: &e) { engine.apply($0) }
+        drain()
+        guard e.kind == .broadcast || e.kind == .response else {
+            report.recordEvent(occurredAt: at, kind: e.kind, channel: e.channel, policy: nil)
+            return
+        }
+        let duplicate = result == .duplicate || (report.inPeriod(at) && !countedIDs.insert(e.idHash).inserted)
+        let channel = engine.channel(of: e.conversationID) ?? e.channel
+        let policies = engine.policies
+        let policy = policies.firstMatch(channel: channel, priority: e.priority, tags: e.tags, attributes: e.attributes)
+            .map { policies.policies[$0].name }
+        report.recordEvent(occurredAt: at, kind: e.kind, channel: channel, policy: policy, duplicate: duplicate)
+    }
+
+    /// Feeds one line given as a string (tests, small inputs).
+    public mutating func feed(line: String) {
+        var line = line
+        line.withUTF8 { feed(line: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Ends the input: the clock advances to `until` (default: the latest `occurred_at` read),
+    /// the concerns still open are recorded, and the status of the period is returned. Call it
+    /// once, after the last line.
+    public mutating func finish() -> SocialStatus {
+        if let end = report.options.until ?? (maxSeen == .distantPast ? nil : maxSeen) { engine.advance(to: end) }
+        drain()
+        for o in engine.openConcernOutcomes() { report.record(o) }
+        return report.status()
+    }
+
+    mutating func drain() {
+        for a in engine.drainAlerts() { report.record(alert: a) }
+        for o in engine.drainConcernOutcomes() { report.record(o) }
+    }
+}

@@ -1,0 +1,24 @@
+import LoopwatchCore
+
+/// What ``ReportDriver`` needs of an SLA engine: the `replay` loop (apply, advance, drain alerts)
+/// plus the outcome of every concern — those that ended, and those still open at the end of the
+/// period. ``SLAEngine`` is the engine `loopwatch report` runs, so the report and the alerts of
+/// `replay` can never disagree.
+public protocol ReportEngine: Sendable {
+    /// The policies the engine measures concerns by (their order is the report's).
+    var policies: PolicySet { get }
+    /// Applies one event (and fires what became due for its conversation).
+    mutating func apply(_ event: UnsafePointer<InteractionEvent>) -> SLAEngine.ApplyResult
+    /// Moves the watermark forward and fires every deadline at or before it.
+    mutating func advance(to watermark: Timestamp)
+    /// Alerts emitted since the last call, in emission order.
+    mutating func drainAlerts() -> [Alert]
+    /// Outcomes of the concerns that ended since the last call — each once, when its end is at
+    /// or before the watermark.
+    mutating func drainConcernOutcomes() -> [ConcernOutcome]
+    /// Every concern still open at the watermark, as an `open` outcome.
+    func openConcernOutcomes() -> [ConcernOutcome]
+    /// The channel the engine keeps for a conversation (the latest event that named one); nil
+    /// when the conversation is not held.
+    func channel(of conversationID: String) -> String?
+}

@@ -72,4 +72,3 @@ public struct GroupStatus: Sendable, Equatable {
         metric == .firstResponse ? firstResponse : nextResponse
     }
 }
-

@@ -27,7 +27,11 @@ struct GroupTally: Sendable {
             if overdue { figures.openOverdue += 1 }
         }
         if let t = o.responseTime {
-            if o.metric == .firstResponse { firstResponseMillis.append(t.millis) } else { nextResponseMillis.append(t.millis) }
+            if o.metric == .firstResponse {
+                firstResponseMillis.append(t.millis)
+            } else {
+                nextResponseMillis.append(t.millis)
+            }
         }
     }
 

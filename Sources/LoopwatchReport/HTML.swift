@@ -27,14 +27,18 @@ enum HTML {
         return String(format: "%.1f\u{2009}%%", rate * 100)
     }
 
-    /// A duration in seconds, short (`42 s`, `3.5 s`, `4 min 12 s`, `1 h 05 min`, `2 d 3 h`).
+    /// A duration in seconds, short, in its two largest units (`3.5 s`, `42 s`, `4 min 12 s`,
+    /// `15 min`, `1 h 5 min`, `2 d 3 h`).
     static func duration(_ seconds: Double) -> String {
         if seconds < 10 { return String(format: "%.1f\u{2009}s", seconds) }
         let s = Int64(seconds.rounded(.down))
+        func pair(_ big: Int64, _ bigUnit: String, _ small: Int64, _ smallUnit: String) -> String {
+            small == 0 ? "\(big)\u{2009}\(bigUnit)" : "\(big)\u{2009}\(bigUnit) \(small)\u{2009}\(smallUnit)"
+        }
         if s < 60 { return "\(s)\u{2009}s" }
-        if s < 3600 { return "\(s / 60)\u{2009}min \(s % 60)\u{2009}s" }
-        if s < 86_400 { return "\(s / 3600)\u{2009}h \(two(s % 3600 / 60))\u{2009}min" }
-        return "\(s / 86_400)\u{2009}d \(s % 86_400 / 3600)\u{2009}h"
+        if s < 3600 { return pair(s / 60, "min", s % 60, "s") }
+        if s < 86_400 { return pair(s / 3600, "h", s % 3600 / 60, "min") }
+        return pair(s / 86_400, "d", s % 86_400 / 3600, "h")
     }
 
     /// A duration in seconds, or `—` when nil.

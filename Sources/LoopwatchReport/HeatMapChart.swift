@@ -8,7 +8,9 @@ struct HeatMapChart {
     static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     static let fullWeekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
     /// Light to dark; index 0 is for an empty cell.
-    static let scale = ["#f3f5f7", "#ddf4ff", "#b6e3ff", "#80ccff", "#54aeff", "#218bff", "#0969da", "#0550ae", "#0a3069"]
+    static let scale = [
+        "#f3f5f7", "#ddf4ff", "#b6e3ff", "#80ccff", "#54aeff", "#218bff", "#0969da", "#0550ae", "#0a3069",
+    ]
 
     static let left = 44.0
     static let top = 22.0
@@ -61,7 +63,8 @@ struct HeatMapChart {
         let ly = Self.top + 7 * Self.cellHeight + 14
         s += "<text x=\"\(Int(Self.left))\" y=\"\(HTML.n(ly + 9))\">fewer</text>"
         for (k, c) in Self.scale.enumerated() {
-            s += "<rect x=\"\(HTML.n(Self.left + 36 + Double(k) * 16))\" y=\"\(HTML.n(ly))\" width=\"14\" height=\"10\" "
+            s +=
+                "<rect x=\"\(HTML.n(Self.left + 36 + Double(k) * 16))\" y=\"\(HTML.n(ly))\" width=\"14\" height=\"10\" "
             s += "rx=\"2\" fill=\"\(c)\"/>"
         }
         s += "<text x=\"\(HTML.n(Self.left + 40 + Double(Self.scale.count) * 16))\" y=\"\(HTML.n(ly + 9))\">"
@@ -78,6 +81,7 @@ struct HeatMapChart {
         let top = cells.prefix(5).map {
             "\(Self.fullWeekdays[$0.d]) \(HTML.two(Int64($0.h))):00 (\($0.n))"
         }
-        return "\(total) \(total == 1 ? "breach" : "breaches") in \(cells.count) hours of the week; busiest: " + top.joined(separator: ", ") + "."
+        return "\(total) \(total == 1 ? "breach" : "breaches") in \(cells.count) hours of the week; busiest: "
+            + top.joined(separator: ", ") + "."
     }
 }

@@ -26,9 +26,10 @@ enum ReportStyle {
         section { background: var(--paper); border: 1px solid var(--line); border-radius: 10px;
           padding: 20px 22px; margin: 0 0 18px; }
         section > .note { color: var(--muted); margin-bottom: 14px; font-size: 14px; }
-        .overall { display: grid; grid-template-columns: minmax(230px, 1fr) 2fr; gap: 18px 32px; align-items: center; }
-        .figures { display: flex; flex-wrap: wrap; gap: 14px 36px; }
-        .figure .value { font-size: 30px; font-weight: 650; line-height: 1.1; }
+        .overall { display: grid; grid-template-columns: minmax(190px, 0.55fr) 2.45fr; gap: 18px 32px;
+          align-items: center; }
+        .figures { display: flex; flex-wrap: wrap; gap: 14px 34px; }
+        .figure .value { font-size: 28px; font-weight: 650; line-height: 1.1; white-space: nowrap; }
         .figure .label { color: var(--muted); font-size: 13px; }
         .status { display: inline-flex; align-items: center; gap: 6px; padding: 2px 10px; border-radius: 999px;
           font-size: 13px; font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
@@ -46,30 +47,42 @@ enum ReportStyle {
         .card.no_data { border-left-color: #8c959f; }
         .card .head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
         .card .name { font-weight: 620; overflow-wrap: anywhere; }
-        .meter { display: grid; grid-template-columns: 9.5em 1fr 4.2em; gap: 8px; align-items: center; font-size: 13px; }
-        .meter .track { height: 8px; background: var(--none-bg); border-radius: 4px; overflow: hidden; }
+        .meter { display: grid; grid-template-columns: 1fr auto; gap: 3px 8px; align-items: center; font-size: 13px; }
+        .meter .track { grid-row: 2; grid-column: 1 / -1; height: 8px; background: var(--none-bg);
+          border-radius: 4px; overflow: hidden; }
         .meter .fill { height: 100%; border-radius: 4px; }
         .meter .fill.answered { background: var(--answered); }
         .meter .fill.within { background: var(--within); }
         .meter .pct { text-align: right; font-weight: 600; }
         .card .counts { color: var(--muted); font-size: 13px; }
+        .stats { display: grid; grid-template-columns: repeat(3, auto); justify-content: start; gap: 0 22px;
+          margin: 2px 0 0; }
+        .stats div { display: flex; flex-direction: column; }
+        .stats dt { color: var(--muted); font-size: 12px; order: 2; }
+        .stats dd { margin: 0; font-weight: 620; font-size: 15px; }
         .breakdown { display: flex; height: 12px; border-radius: 6px; overflow: hidden; background: var(--none-bg); }
         .breakdown span { display: block; height: 100%; }
         .k-within { background: var(--good); } .k-late { background: #d4a72c; } .k-closed { background: #8c959f; }
         .k-overdue { background: var(--bad); } .k-open { background: #afb8c1; }
-        .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; color: var(--muted); margin-top: 8px; }
+        .legend { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 13px; color: var(--muted);
+          margin-top: 8px; }
         .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px;
           vertical-align: -1px; }
         .legend i.line { height: 3px; width: 18px; vertical-align: 3px; }
         .legend i.dashed { background: repeating-linear-gradient(90deg, var(--within) 0 6px, transparent 6px 9px); }
-        table { border-collapse: collapse; width: 100%; font-size: 14px; }
-        th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-        th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); font-weight: 600; }
+        table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+        th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+        th { font-size: 11px; text-transform: uppercase; letter-spacing: 0.03em; color: var(--muted);
+          font-weight: 600; }
         td.num, th.num { text-align: right; }
+        td.num { white-space: nowrap; }
         td.id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
           overflow-wrap: anywhere; }
         .scroll { overflow-x: auto; }
         .overdue { color: var(--bad); font-weight: 600; }
+        td.when { white-space: nowrap; }
+        .tag { display: inline-block; font-size: 11px; font-weight: 600; color: var(--bad); background: var(--bad-bg);
+          border-radius: 4px; padding: 0 5px; margin-left: 4px; }
         figure { margin: 0 0 18px; }
         figure:last-child { margin-bottom: 0; }
         figcaption { font-size: 13px; color: var(--muted); margin-top: 6px; }

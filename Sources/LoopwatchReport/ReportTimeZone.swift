@@ -23,7 +23,8 @@ public struct ReportTimeZone: Sendable, Equatable {
             return
         }
         guard !identifier.isEmpty, let zone = TimeZone(identifier: identifier) else {
-            throw ReportError(.unknownTimeZone, "--timezone: \"\(identifier)\" is not an IANA time zone (e.g. Asia/Qatar, UTC)")
+            throw ReportError(
+                .unknownTimeZone, "--timezone: \"\(identifier)\" is not an IANA time zone (e.g. Asia/Qatar, UTC)")
         }
         self.init(zone: zone, identifier: identifier)
     }

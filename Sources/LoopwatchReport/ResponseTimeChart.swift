@@ -64,7 +64,7 @@ struct ResponseTimeChart {
         // Histogram bars.
         let peak = max(1, histogram.counts.max() ?? 1)
         s += "<text x=\"\(Int(Self.left - 10))\" y=\"\(Int(Self.barTop + 18))\" text-anchor=\"end\">"
-        s += "max \(peak)/bin</text>"
+        s += "peak \(peak)</text>"
         for (i, count) in histogram.counts.enumerated() where count > 0 {
             let x0 = Self.x(log10: ResponseTimeHistogram.lowerEdgeLog10(i)) + 1
             let x1 = Self.x(log10: ResponseTimeHistogram.lowerEdgeLog10(i + 1)) - 1

@@ -36,4 +36,3 @@ public struct ResponseTimeHistogram: Sendable, Equatable {
     /// log₁₀(seconds) of the lower edge of bin `i` (`i == binCount`: the upper edge of the last).
     public static func lowerEdgeLog10(_ i: Int) -> Double { lowerLog10 + Double(i) / Double(binsPerDecade) }
 }
-

@@ -34,12 +34,13 @@ extension SocialStatus {
     }
 
     static func statusPill(_ s: GroupStatus.Status, big: Bool = false) -> String {
-        let mark = switch s {
-        case .closingTheLoop: "✓"
-        case .partial: "◐"
-        case .oneWay: "✕"
-        case .noData: "–"
-        }
+        let mark =
+            switch s {
+            case .closingTheLoop: "✓"
+            case .partial: "◐"
+            case .oneWay: "✕"
+            case .noData: "–"
+            }
         return "<span class=\"status \(s.rawValue)\(big ? " big" : "")\"><span aria-hidden=\"true\">\(mark)</span> "
             + "\(s.label)</span>"
     }
@@ -89,7 +90,9 @@ extension SocialStatus {
             ("k-closed", g.closedUnanswered, "closed unanswered"), ("k-overdue", g.openOverdue, "open, overdue"),
             ("k-open", g.open - g.openOverdue, "open, in time"),
         ]
-        guard g.concerns > 0 else { return "<p class=\"muted\" style=\"margin-top:14px\">No concern in the period.</p>\n" }
+        guard g.concerns > 0 else {
+            return "<p class=\"muted\" style=\"margin-top:14px\">No concern in the period.</p>\n"
+        }
         var s = "<div class=\"breakdown\" style=\"margin-top:16px\" role=\"img\" aria-label=\""
         s += parts.map { "\($0.1) \($0.2)" }.joined(separator: ", ") + "\">"
         for (cls, n, label) in parts where n > 0 {
@@ -112,9 +115,12 @@ extension SocialStatus {
             s += "\(HTML.escape(c.name))</h3>\(Self.statusPill(g.status))</div>\n"
             s += Self.meter("answered", g.answeredRate, kind: "answered") + "\n"
             s += Self.meter("within target", g.withinTargetRate, kind: "within") + "\n"
-            s += "<p class=\"counts\">\(HTML.count(g.concerns, "concern")) · \(HTML.grouped(g.openOverdue)) overdue · "
-            s += "\(HTML.count(g.customerMessages, "customer message")) · \(HTML.count(g.broadcasts, "broadcast"))"
-            if let p = g.firstResponse?.p50 { s += " · first response p50 \(HTML.duration(p))" }
+            s += "<dl class=\"stats\">"
+            for (n, label) in [(g.concerns, "concerns"), (g.openOverdue, "overdue"), (g.customerMessages, "messages")] {
+                s += "<div><dt>\(label)</dt><dd>\(HTML.grouped(n))</dd></div>"
+            }
+            s += "</dl>\n<p class=\"counts\">\(HTML.count(g.broadcasts, "broadcast")) · p50 first response "
+            s += "\(HTML.duration(g.firstResponse?.p50)), next \(HTML.duration(g.nextResponse?.p50))"
             s += "</p>\n</article>\n"
         }
         return s + "</div>\n</section>\n\n"
@@ -157,11 +163,25 @@ extension SocialStatus {
             for c in channels { if let r = c.group.responseTimes(metric) { rows.append((c.name, r)) } }
             let chart = ResponseTimeChart(metric: metric, histogram: histogram(metric), rows: rows)
             s += "<figure>\n<h3>\(metric == .firstResponse ? "First response" : "Next response")</h3>\n"
-            s += chart.svg() + "\n<figcaption>"
-            s += rows.isEmpty ? "No answered concern." : HTML.escape(ResponseTimeChart.describe(rows)) + "."
-            s += "</figcaption>\n</figure>\n"
+            s += chart.svg() + "\n" + Self.responseTable(rows) + "</figure>\n"
         }
         return s + "</section>\n\n"
+    }
+
+    /// The text fallback of a response-time chart: its figures as a table.
+    static func responseTable(_ rows: [(name: String, summary: ResponseTimeSummary)]) -> String {
+        guard !rows.isEmpty else { return "" }
+        var s = "<details><summary>Figures</summary><div class=\"scroll\"><table>\n<thead><tr><th>channel</th>"
+        s += "<th class=\"num\">answered</th><th class=\"num\">p50</th><th class=\"num\">p90</th>"
+        s += "<th class=\"num\">p99</th><th class=\"num\">max</th></tr></thead>\n<tbody>\n"
+        for r in rows {
+            s += "<tr><td>\(HTML.escape(r.name))</td><td class=\"num\">\(HTML.grouped(r.summary.count))</td>"
+            for v in [r.summary.p50, r.summary.p90, r.summary.p99, r.summary.max] {
+                s += "<td class=\"num\">\(HTML.duration(v))</td>"
+            }
+            s += "</tr>\n"
+        }
+        return s + "</tbody>\n</table></div></details>\n"
     }
 
     func trendSection() -> String {
@@ -178,7 +198,8 @@ extension SocialStatus {
             s += "</tr></thead>\n<tbody>\n"
             for d in decided {
                 s += "<tr><td>\(d.date)</td><td class=\"num\">\(d.decided)</td><td class=\"num\">"
-                s += "\(HTML.percent(d.answeredRate))</td><td class=\"num\">\(HTML.percent(d.withinTargetRate))</td></tr>\n"
+                s += "\(HTML.percent(d.answeredRate))</td><td class=\"num\">"
+                s += "\(HTML.percent(d.withinTargetRate))</td></tr>\n"
             }
             s += "</tbody>\n</table></div></details>\n"
         }
@@ -206,11 +227,15 @@ extension SocialStatus {
         s += "<th class=\"num\">messages</th></tr></thead>\n<tbody>\n"
         for o in longestOpen {
             s += "<tr><td class=\"id\">\(HTML.escape(o.conversationID))</td><td>\(HTML.escape(o.channel))</td>"
-            s += "<td>\(HTML.escape(o.policyName))</td><td>\(o.metric.name.replacingOccurrences(of: "_", with: " "))</td>"
-            s += "<td>\(HTML.local(o.concernSince, in: timeZone))</td><td>"
+            s +=
+                "<td>\(HTML.escape(o.policyName))</td>"
+                + "<td class=\"when\">\(o.metric.name.replacingOccurrences(of: "_", with: " "))</td>"
+            s += "<td class=\"when\">\(HTML.local(o.concernSince, in: timeZone))</td><td class=\"when\">"
             if let d = o.deadline {
                 let overdue = until.map { o.isOverdue(at: $0) } ?? false
-                s += overdue ? "<span class=\"overdue\">\(HTML.local(d, in: timeZone)) · overdue</span>"
+                s +=
+                    overdue
+                    ? "<span class=\"overdue\">\(HTML.local(d, in: timeZone))</span> <span class=\"tag\">overdue</span>"
                     : HTML.local(d, in: timeZone)
             } else {
                 s += "<span class=\"muted\">none</span>"

@@ -115,7 +115,10 @@ public struct SocialStatusReport: Sendable {
     /// The social status of everything recorded so far.
     public func status() -> SocialStatus {
         let (since, until) = period
-        var overall = overall, channels = channels, policies = policies, days = days
+        var overall = overall
+        var channels = channels
+        var policies = policies
+        var days = days
         for o in openOutcomes {
             let overdue = until.map { o.isOverdue(at: $0) } ?? false
             Self.count(o, overdue: overdue, overall: &overall, channels: &channels, policies: &policies)

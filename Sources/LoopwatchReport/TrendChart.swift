@@ -49,7 +49,8 @@ struct TrendChart {
         s += "y2=\"\(Int(Self.bottom))\"/>"
         // Date labels: at most eight, evenly spread over the days drawn.
         let step = max(1, (decided.count + 7) / 8)
-        for (k, d) in decided.enumerated() where k % step == 0 || (k == decided.count - 1 && (k % step) * 2 >= step) {
+        for (k, d) in decided.enumerated() where k % step == 0 || (k == decided.count - 1 && (k % step) * 3 >= step * 2)
+        {
             s += "<text x=\"\(HTML.n(x(d.day)))\" y=\"\(Int(Self.bottom + 18))\" text-anchor=\"middle\">"
             s += "\(d.date.dropFirst(5))</text>"
         }
@@ -72,7 +73,9 @@ struct TrendChart {
     }
 
     /// Polylines through consecutive days (a day missing breaks the line).
-    func line(_ days: [SocialStatus.Day], rate: KeyPath<SocialStatus.Day, Double?>, colour: String, dashed: Bool) -> String {
+    func line(
+        _ days: [SocialStatus.Day], rate: KeyPath<SocialStatus.Day, Double?>, colour: String, dashed: Bool
+    ) -> String {
         var out = ""
         var run: [String] = []
         var previous: Int64? = nil

@@ -9,7 +9,9 @@ struct Loopwatch: AsyncParsableCommand {
         commandName: "loopwatch",
         abstract: "Raises an alert when a customer's concern stays unanswered past its SLA.",
         version: LoopwatchVersion.string,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, DemoCommand.self]
+        subcommands: [
+            RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, ReportCommand.self, DemoCommand.self,
+        ]
     )
 }
 

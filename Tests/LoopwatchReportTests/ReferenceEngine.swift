@@ -7,7 +7,8 @@ import LoopwatchReport
 /// events arrive in `occurred_at` order (its results are the ideal ones of §2, with no lateness).
 struct ReferenceEngine: ReportEngine {
     enum Fact: Int, Comparable {
-        case message = 0, ack, automatedAck, pause, resume, close
+        case message = 0
+        case ack, automatedAck, pause, resume, close
         static func < (a: Fact, b: Fact) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -57,7 +58,9 @@ struct ReferenceEngine: ReportEngine {
             c.seen.insert(e.idHash)
             return .applied
         case .response:
-            guard let p = policies.firstMatch(channel: c.channel, priority: e.priority, tags: e.tags, attributes: e.attributes)
+            guard
+                let p = policies.firstMatch(
+                    channel: c.channel, priority: e.priority, tags: e.tags, attributes: e.attributes)
             else { return .unmatched }
             let text = e.text ?? e.textPreview.string
             if policies.policies[p].ignore.ignores(text: text) { return .ignored }
@@ -97,11 +100,13 @@ struct ReferenceEngine: ReportEngine {
                     open = o
                 } else {
                     let metric: SLAMetric = answeredBefore ? .nextResponse : .firstResponse
-                    let cycle = Cycle(since: f.at, metric: metric, policy: f.policy, messages: 1, endAt: nil, closed: false)
+                    let cycle = Cycle(
+                        since: f.at, metric: metric, policy: f.policy, messages: 1, endAt: nil, closed: false)
                     open = (cycle, i)
                 }
             case .ack, .automatedAck:
-                let counts = f.fact == .ack || (open.map { policies.policies[$0.cycle.policy].countAutomatedReplies } ?? false)
+                let counts =
+                    f.fact == .ack || (open.map { policies.policies[$0.cycle.policy].countAutomatedReplies } ?? false)
                 if var o = open, counts {
                     o.cycle.endAt = f.at
                     o.cycle.deadline = deadline(of: o.cycle, facts: facts[(o.from + 1)..<i])
@@ -156,7 +161,10 @@ struct ReferenceEngine: ReportEngine {
     func outcome(_ id: String, _ c: Conversation, _ k: Cycle) -> ConcernOutcome {
         let kind: ConcernOutcome.Kind
         if let end = k.endAt {
-            kind = k.closed ? .closedUnanswered : ConcernOutcome.answered(at: .init(millis: end), deadline: k.deadline.map(Timestamp.init))
+            kind =
+                k.closed
+                ? .closedUnanswered
+                : ConcernOutcome.answered(at: .init(millis: end), deadline: k.deadline.map(Timestamp.init))
         } else {
             kind = .open
         }

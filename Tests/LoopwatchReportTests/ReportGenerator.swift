@@ -21,15 +21,19 @@ enum ReportGenerator {
         var m = ReportModel()
         m.zone = pick(zones)
         m.bad = Int.random(in: 0...3, using: &rng)
-        m.events.append(ModelEvent(at: minutes(0), kind: .broadcast, channel: "twitter", policy: "default", duplicate: false))
+        m.events.append(
+            ModelEvent(at: minutes(0), kind: .broadcast, channel: "twitter", policy: "default", duplicate: false))
         for _ in 0..<size {
-            let kinds: [InteractionEvent.Kind] = [.broadcast, .response, .response, .response, .acknowledgement, .status]
+            let kinds: [InteractionEvent.Kind] = [
+                .broadcast, .response, .response, .response, .acknowledgement, .status,
+            ]
             let e = ModelEvent(
                 at: minutes(Int64.random(in: 0...span, using: &rng)), kind: pick(kinds), channel: pick(channels),
                 policy: chance(0.1) ? nil : pick(policies), duplicate: chance(0.15))
             m.events.append(e)
         }
-        m.events.append(ModelEvent(at: minutes(span), kind: .acknowledgement, channel: "email", policy: nil, duplicate: false))
+        m.events.append(
+            ModelEvent(at: minutes(span), kind: .acknowledgement, channel: "email", policy: nil, duplicate: false))
         // Few distinct instants, so ties (same concern_since, same response time) happen.
         for k in 0..<(size / 2) {
             let since = minutes(Int64.random(in: 60...(span - 60), using: &rng) / 30 * 30)
@@ -52,7 +56,8 @@ enum ReportGenerator {
             m.outcomes.append(
                 ConcernOutcome(
                     conversationID: pick(["c\(k)", "c\(k % 3)", "conv-\(k)"]), channel: pick(channels),
-                    policyName: pick(policies), metric: pick(SLAMetric.allCases), concernSince: since, deadline: deadline,
+                    policyName: pick(policies), metric: pick(SLAMetric.allCases), concernSince: since,
+                    deadline: deadline,
                     endedAt: ended, outcome: outcome, unansweredCount: Int.random(in: 1...4, using: &rng)))
         }
         for _ in 0..<(size / 2) {

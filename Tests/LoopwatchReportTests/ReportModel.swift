@@ -73,7 +73,9 @@ struct ReportModel {
         let start = since ?? read.map(\.at).min()
         let end = until ?? read.map(\.at).max()
         func inPeriod(_ t: Timestamp) -> Bool { start.map { t >= $0 } ?? true && end.map { t <= $0 } ?? true }
-        let counted = read.filter { !$0.duplicate && ($0.kind == .broadcast || $0.kind == .response) && inPeriod($0.at) }
+        let counted = read.filter {
+            !$0.duplicate && ($0.kind == .broadcast || $0.kind == .response) && inPeriod($0.at)
+        }
         let concerns = outcomes.filter { inPeriod($0.concernSince) }
         func stamp(_ t: Timestamp?) -> JSON { t.map { .string(RFC3339.format($0)) } ?? .null }
 
@@ -85,13 +87,17 @@ struct ReportModel {
             let overdue = open.filter { o in o.deadline != nil && end != nil && o.deadline! <= end! }.count
             let decided = concerns.count - open.count + overdue
             var status = "no_data"
-            var answeredRate = JSON.null, withinRate = JSON.null
+            var answeredRate = JSON.null
+            var withinRate = JSON.null
             if decided > 0 {
-                let a = Double(within + late) / Double(decided), w = Double(within) / Double(decided)
+                let a = Double(within + late) / Double(decided)
+                let w = Double(within) / Double(decided)
                 answeredRate = .number(a)
                 withinRate = .number(w)
                 // In rationals: within / decided ≥ 9 / 10, answered / decided < 1 / 2.
-                status = 10 * within >= 9 * decided ? "closing_the_loop" : 2 * (within + late) < decided ? "one_way" : "partial"
+                status =
+                    10 * within >= 9 * decided
+                    ? "closing_the_loop" : 2 * (within + late) < decided ? "one_way" : "partial"
             }
             func times(_ m: SLAMetric) -> JSON {
                 let values = concerns.filter { $0.metric == m && $0.outcome.isAnswered }
@@ -121,7 +127,8 @@ struct ReportModel {
 
         var channels: [String: JSON] = [:]
         for name in Set(counted.map(\.channel) + concerns.map(\.channel)) {
-            channels[name] = group(events: counted.filter { $0.channel == name }, concerns: concerns.filter { $0.channel == name })
+            channels[name] = group(
+                events: counted.filter { $0.channel == name }, concerns: concerns.filter { $0.channel == name })
         }
         var policies: [String: JSON] = [:]
         for name in Set(counted.compactMap(\.policy) + concerns.map(\.policyName)) {
@@ -140,7 +147,8 @@ struct ReportModel {
 
         let open = concerns.filter { $0.outcome == .open }.sorted {
             $0.concernSince != $1.concernSince
-                ? $0.concernSince < $1.concernSince : Array($0.conversationID.utf8).lexicographicallyPrecedes(Array($1.conversationID.utf8))
+                ? $0.concernSince < $1.concernSince
+                : Array($0.conversationID.utf8).lexicographicallyPrecedes(Array($1.conversationID.utf8))
         }
         let longest: [JSON] = open.prefix(20).map {
             .object([

@@ -3,6 +3,7 @@ import LoopwatchCore
 import LoopwatchTestSupport
 import PropertyBased
 import Testing
+
 @testable import LoopwatchReport
 
 /// The builder against the slow model of SPEC §9 on generated inputs.

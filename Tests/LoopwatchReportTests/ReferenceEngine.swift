@@ -42,6 +42,7 @@ struct ReferenceEngine: ReportEngine {
     var watermark = Timestamp.distantPast
     var emittedOutcomes: Set<String> = []
     var emittedBreaches: Set<String> = []
+    var pending: [Alert] = []
 
     init(policies: PolicySet) { self.policies = policies }
 
@@ -50,13 +51,11 @@ struct ReferenceEngine: ReportEngine {
         var c = conversations[e.conversationID] ?? Conversation()
         defer { conversations[e.conversationID] = c }
         if e.channel != "unknown" { c.channel = e.channel }
-        guard !c.seen.contains(e.idHash) else { return .duplicate }
         let fact: Fact
         var policy = -1
         switch e.kind {
         case .broadcast:
-            c.seen.insert(e.idHash)
-            return .applied
+            return c.seen.insert(e.idHash).inserted ? .applied : .duplicate
         case .response:
             guard
                 let p = policies.firstMatch(
@@ -64,11 +63,17 @@ struct ReferenceEngine: ReportEngine {
             else { return .unmatched }
             let text = e.text ?? e.textPreview.string
             if policies.policies[p].ignore.ignores(text: text) { return .ignored }
+            if e.occurredAt.millis <= settled(c) { return .stale }
+            if c.seen.contains(e.idHash) { return .duplicate }
             fact = .message
             policy = p
         case .acknowledgement:
+            if e.occurredAt.millis <= settled(c) { return .stale }
+            if c.seen.contains(e.idHash) { return .duplicate }
             fact = e.automated ? .automatedAck : .ack
         case .status:
+            if e.occurredAt.millis <= settled(c) { return .stale }
+            if c.seen.contains(e.idHash) { return .duplicate }
             switch e.status ?? .open {
             case .waitingOnCustomer, .waitingOnThirdParty: fact = .pause
             case .open: fact = .resume
@@ -80,7 +85,27 @@ struct ReferenceEngine: ReportEngine {
         return .applied
     }
 
-    mutating func advance(to t: Timestamp) { watermark = max(watermark, t) }
+    /// Moves the clock: breaches due by then fire with the facts known now (as the engine's do,
+    /// before the next event is applied).
+    mutating func advance(to t: Timestamp) {
+        watermark = max(watermark, t)
+        pending += breaches()
+    }
+
+    /// The latest answer the engine has settled for good: an acknowledgement or close at or before
+    /// the clock with no concern open before it (the engine folds those away; a message, an
+    /// acknowledgement or a status at or before it is `stale`).
+    func settled(_ c: Conversation) -> Int64 {
+        let cycles = cycles(of: c)
+        let firstOpen = cycles.first { $0.endAt.map { $0 > watermark.millis } ?? true }?.since ?? Int64.max
+        let cut = min(watermark.millis, firstOpen - 1)
+        var latest = Int64.min
+        for f in c.entries where f.at <= cut {
+            if f.fact == .ack || f.fact == .close { latest = max(latest, f.at) }
+        }
+        for k in cycles where !k.closed { if let end = k.endAt, end <= cut { latest = max(latest, end) } }
+        return latest
+    }
 
     func channel(of conversationID: String) -> String? { conversations[conversationID]?.channel }
 
@@ -177,6 +202,12 @@ struct ReferenceEngine: ReportEngine {
     static func key(_ id: String, _ k: Cycle) -> String { "\(id)/\(k.since)/\(k.metric.rawValue)" }
 
     mutating func drainAlerts() -> [Alert] {
+        defer { pending = [] }
+        return pending + breaches()
+    }
+
+    /// Breaches due at the watermark not fired yet.
+    mutating func breaches() -> [Alert] {
         var out: [Alert] = []
         for (id, c) in conversations {
             for k in cycles(of: c) {

@@ -1,11 +1,13 @@
 # loopwatch — build, test, demo.
-# `make test` and `make demo` install librdkafka-dev and kcat with apt when they are missing.
+# `make test` and `make demo` install librdkafka-dev and kcat with apt when they are missing (and,
+# optionally, chromium for the report page's browser test; CHROMIUM=0 leaves it out).
 
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 DESTDIR      ?=
 CONFIG       ?= debug
 SWIFT_FLAGS  ?=
+CHROMIUM     ?= 1
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
 .PHONY: all deps build release test demo bench chaos install clean
@@ -25,6 +27,13 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema 2>/dev/null || python3 -m pip install -q --break-system-packages jsonschema
+	@# Optional: headless Chromium renders the `loopwatch report` page in a test (skipped without it).
+	@if [ "$(CHROMIUM)" != 0 ] && ! command -v chromium >/dev/null 2>&1; then \
+	  echo "installing chromium (optional: the report page's browser test; CHROMIUM=0 skips this)"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+	    || echo "chromium not installed: the report page's browser test will be skipped"; \
+	fi
 
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)

@@ -6,11 +6,19 @@ final class KafkaClientContext: Sendable {
     let logger: Logger
     let secretValues: [String]
     let rebalanceHandler: KafkaRebalanceHandler?
+    /// The handler of the poll or close under way, if it brought one.
+    let scopedRebalanceHandler = KafkaScopedRebalanceHandler()
 
     init(logger: Logger, secretValues: [String], rebalanceHandler: KafkaRebalanceHandler?) {
         self.logger = logger
         self.secretValues = secretValues
         self.rebalanceHandler = rebalanceHandler
+    }
+
+    /// Tells the application about a rebalance: the handler of the call under way, else the
+    /// consumer's own.
+    func notify(_ event: KafkaRebalanceEvent) {
+        if !scopedRebalanceHandler.call(event) { rebalanceHandler?(event) }
     }
 
     /// Looks up the context of a client created by ``RdKafkaClient``.

@@ -12,13 +12,11 @@ final class KafkaPollThread: Sendable {
 
     /// Starts a thread running `body`, which must return soon after `shouldStop()` becomes true.
     init(name: String, body: @escaping @Sendable (_ shouldStop: @Sendable () -> Bool) -> Void) {
-        let thread = Thread { [self] in
+        DedicatedThread.start(name: name) { [self] in
             threadID.withLock { $0 = pthread_self() }
             body { self.stopRequested.load(ordering: .acquiring) }
             finished.signal()
         }
-        thread.name = name
-        thread.start()
     }
 
     /// Whether a stop was requested.

@@ -12,7 +12,7 @@ enum KafkaRebalanceDispatcher {
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
             logger?.info("partitions assigned", metadata: ["partitions": "\(list)", "cooperative": "\(cooperative)"])
-            context?.rebalanceHandler?(.assigned(list))
+            context?.notify(.assigned(list))
             if cooperative {
                 report(rd_kafka_incremental_assign(kafka, partitions), logger: context, what: "incremental assign")
             } else {
@@ -21,7 +21,7 @@ enum KafkaRebalanceDispatcher {
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(kafka) != 0
             logger?.info(lost ? "partitions lost" : "partitions revoked", metadata: ["partitions": "\(list)", "cooperative": "\(cooperative)"])
-            context?.rebalanceHandler?(lost ? .lost(list) : .revoked(list))
+            context?.notify(lost ? .lost(list) : .revoked(list))
             if cooperative {
                 report(rd_kafka_incremental_unassign(kafka, partitions), logger: context, what: "incremental unassign")
             } else {

@@ -15,6 +15,9 @@ final class RdKafkaClient: @unchecked Sendable {
     struct Callbacks {
         var deliveryReports = false
         var rebalance: KafkaRebalanceHandler?
+        /// Install the rebalance callback (consumers): it serves ``rebalance`` and the handlers
+        /// passed to single polls.
+        var rebalanceCallback = false
         /// Deliver logs through a dedicated log queue served by ``serveLogs()``;
         /// when false logs are forwarded directly from librdkafka's threads.
         var logQueue = true
@@ -47,7 +50,7 @@ final class RdKafkaClient: @unchecked Sendable {
                 KafkaDeliveryCallback.complete(message)
             }
         }
-        if callbacks.rebalance != nil {
+        if callbacks.rebalanceCallback || callbacks.rebalance != nil {
             rd_kafka_conf_set_rebalance_cb(conf) { kafka, err, partitions, _ in
                 guard let kafka else { return }
                 KafkaRebalanceDispatcher.handle(kafka: kafka, err: err, partitions: partitions)

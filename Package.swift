@@ -67,7 +67,8 @@ let package = Package(
         .executableTarget(
             name: "loopwatch",
             dependencies: [
-                "LoopwatchCore", "LoopwatchWorker",
+                // KafkaClient: `demo` produces its sample stream and reads the alerts itself.
+                "LoopwatchCore", "LoopwatchWorker", "KafkaClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -10,6 +10,7 @@ struct KafkaSettings: Sendable {
     let base: KafkaConfiguration
     let groupID: String
     let transactionalID: String
+    let instanceID: String
 
     /// - Parameter instanceID: distinguishes workers of one group; the transactional id is
     ///   `<group_id>-<instanceID>` unless `transactional.id` is set in `kafka.properties`.
@@ -22,6 +23,7 @@ struct KafkaSettings: Sendable {
         }
         base = c
         groupID = kafka.groupID
+        self.instanceID = instanceID
         transactionalID = kafka.properties["transactional.id"] ?? "\(kafka.groupID)-\(instanceID)"
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import KafkaClient
 import Logging
 import LoopwatchCore
 import LoopwatchWorker
@@ -61,11 +60,8 @@ struct RunCommand: AsyncParsableCommand {
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
-        } catch let error as WorkerError where ["topics_missing", "not_copartitioned"].contains(error.code) {
+        } catch let error as WorkerError where error.isConfigurationError {
             logger.critical("\(error.message)", metadata: ["code": "\(error.code)"])
-            throw ExitStatus.badConfig
-        } catch let error as KafkaError where error.code == .invalidArgument {
-            logger.critical("kafka.properties rejected by librdkafka: \(error.message)")
             throw ExitStatus.badConfig
         } catch {
             logger.critical("worker failed", metadata: ["error": "\(error)"])

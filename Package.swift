@@ -77,12 +77,13 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaClientTests",
-            dependencies: ["KafkaClient"],
+            dependencies: ["KafkaClient", "LoopwatchTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // Helpers shared by the test targets (bounded waits, a seeded generator).
         .target(
             name: "LoopwatchTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/LoopwatchTestSupport",
             swiftSettings: strict
         ),

@@ -14,6 +14,13 @@ public struct WorkerError: Error, Sendable, CustomStringConvertible {
 
         private init(_ backing: Backing) { self.backing = backing }
 
+        /// Whether only a change of configuration or topics can mend it (every code so far).
+        var isConfiguration: Bool {
+            switch backing {
+            case .topicsMissing, .notCopartitioned, .kafkaPropertiesRejected, .instanceIDInUse, .badListenAddress: true
+            }
+        }
+
         /// The code as logged (`topics_missing`, …).
         public var description: String { backing.rawValue }
 
@@ -41,7 +48,7 @@ public struct WorkerError: Error, Sendable, CustomStringConvertible {
 
     /// The configuration (or the cluster's topics it names) must change before a restart can
     /// succeed: the daemon exits 78 and systemd does not restart it.
-    public var isConfigurationError: Bool { true }
+    public var isConfigurationError: Bool { code.isConfiguration }
 
     public var description: String { message }
 }

@@ -26,6 +26,8 @@ final class PipelineLoop {
     var records: [KafkaProducerRecord] = []
     /// Input offsets consumed in this cycle, not yet handed to the sink.
     var offsets: [TopicPartition: Int64] = [:]
+    /// What the sink holds uncommitted, which decides when to commit.
+    var uncommitted = CommitPolicy()
     let maxBatch = 10_000
     let kafkaTimeout = Duration.seconds(30)
 
@@ -139,11 +141,12 @@ final class PipelineLoop {
         let owned = ownership
         core.tick(now: t) { owned.isCaughtUp($0) }
         records.removeAll(keepingCapacity: true)
-        core.drainOutput(now: t, into: &records)
+        let alerts = core.drainOutput(now: t, into: &records)
         if !records.isEmpty || !offsets.isEmpty {
             guard produce(records) else { return }
+            uncommitted.add(records: records.count, alerts: alerts)
         }
-        if let opened = sink.openedAt, ContinuousClock.now - opened >= commitInterval {
+        if let opened = sink.openedAt, uncommitted.isDue(openedFor: ContinuousClock.now - opened, interval: commitInterval) {
             if commit() { metrics.processingLatency.record(seconds(ContinuousClock.now - started)) }
         }
         publishGauges()
@@ -151,13 +154,13 @@ final class PipelineLoop {
 
     var commitInterval: Duration { .milliseconds(config.processing.commitInterval.millis) }
 
-    /// Poll no longer than the commit interval, nor past the next deadline, so alerts fire and
-    /// transactions commit on time.
+    /// Poll no longer than the commit interval, nor past the instant the next deadline fires
+    /// (to the millisecond), so alerts fire and transactions commit on time.
     var pollTimeout: Duration {
         if sink.isOpen { return .milliseconds(5) }
         var timeout = min(commitInterval, .milliseconds(100))
         if let firing = core.nextFiring {
-            timeout = min(timeout, .milliseconds(max(10, firing.millis - pipeline.now().millis)))
+            timeout = min(timeout, .milliseconds(max(1, firing.millis - pipeline.now().millis)))
         }
         return timeout
     }
@@ -193,6 +196,7 @@ final class PipelineLoop {
     func commit() -> Bool {
         do {
             try sink.commit(consumer: consumer)
+            uncommitted.reset()
             return true
         } catch {
             logger.error("commit failed; rolling back to the last commit", metadata: ["error": "\(error)"])
@@ -204,6 +208,7 @@ final class PipelineLoop {
     /// Abandons the uncommitted output and rebuilds the state as of the last commit.
     func rollBack(_ error: KafkaError) {
         offsets.removeAll()
+        uncommitted.reset()
         sink.fail(error, stop: { self.stopRequested })
         recover()
     }
@@ -266,6 +271,7 @@ final class PipelineLoop {
             // Another member may own them already: nothing of theirs may be committed.
             if sink.isOpen {
                 offsets.removeAll()
+                uncommitted.reset()
                 sink.fail(KafkaError(code: .state, message: "partitions lost", requiresAbort: true), stop: { self.stopRequested })
                 needsRecovery = true
             }

@@ -8,6 +8,11 @@
 /// that arrives later but happened before `d` turns into `resolved` with `within_target: true`.
 /// Outcomes depend on `occurred_at` only: the same events in any order within the lateness window
 /// give the same alerts.
+///
+/// Where things happen: applying an event is here (`apply`); *when* alerts fire, history is
+/// folded and conversations expire — the clock, the deadline heap, the fold queue and the
+/// evaluation they trigger — is in `SLAEngine+Deadlines.swift`; what an alert says is in
+/// `SLAEngine+Alerts.swift`.
 public struct SLAEngine: Sendable {
     /// Tunables (SPEC §7 `processing`).
     public struct Settings: Sendable {
@@ -87,18 +92,12 @@ public struct SLAEngine: Sendable {
         var foldDue: Int64 = .max
     }
 
-    /// A queued fold: history of `slot` can be folded once the watermark reaches `due`.
-    struct Fold {
-        var due: Int64
-        var slot: Int32
-    }
-
     public private(set) var policies: PolicySet
     public var settings: Settings
     /// The wall clock, for `detected_late`; nil (replay) means never late.
     public var wallClock: Timestamp?
     /// Everything due at or before this instant has fired.
-    public private(set) var watermark: Timestamp
+    public internal(set) var watermark: Timestamp
 
     var slots: [Slot] = []
     var freeSlots: [Int32] = []
@@ -169,7 +168,10 @@ public struct SLAEngine: Sendable {
         var changed = false
         var historyChanged = false
         if at > st.lastEventAt { st.lastEventAt = at; changed = true }
-        if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel { st.channel = pointer.pointee.channel; changed = true }
+        if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel {
+            st.channel = pointer.pointee.channel
+            changed = true
+        }
         let idHash = pointer.pointee.idHash
         var result = ApplyResult.applied
         switch pointer.pointee.kind {
@@ -178,7 +180,8 @@ public struct SLAEngine: Sendable {
         case .response:
             let channel = pointer.pointee.channel == "unknown" ? st.channel : pointer.pointee.channel
             if let p = policies.firstMatch(
-                channel: channel, priority: pointer.pointee.priority, tags: pointer.pointee.tags, attributes: pointer.pointee.attributes)
+                channel: channel, priority: pointer.pointee.priority, tags: pointer.pointee.tags,
+                attributes: pointer.pointee.attributes)
             {
                 if let rules = table.ignores[p], rules.ignores(text: pointer.pointee.text) {
                     result = .ignored
@@ -273,22 +276,6 @@ public struct SLAEngine: Sendable {
         warmSink = sink
     }
 
-    // MARK: Clock
-
-    /// Moves the watermark forward (never back) and fires every deadline at or before it, in
-    /// deadline order: the clock steps through each due instant, so alerts come out sorted by
-    /// their `time` however far the watermark jumps.
-    public mutating func advance(to newWatermark: Timestamp) {
-        let target = max(watermark, newWatermark)
-        while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
-            if due > watermark.millis { watermark = Timestamp(millis: due) }
-            slots[Int(slot)].armed = .max
-            evaluate(slot)
-        }
-        watermark = target
-        runFolds()
-    }
-
     /// Reads one word in each cache line (a slot is ≈ 160 bytes) of each of these slots: loads
     /// independent of each other, so their misses overlap.
     @inline(__always) func touchSlots<S: Sequence>(_ keys: S) -> UInt64 where S.Element == Int32 {
@@ -307,40 +294,6 @@ public struct SLAEngine: Sendable {
             return sum
         }
     }
-
-    /// Queues a fold of `slot` at `due` unless an earlier one is queued.
-    @inline(__always) mutating func queueFold(_ slot: Int32, at due: Int64) {
-        if due < slots[Int(slot)].foldDue {
-            slots[Int(slot)].foldDue = due
-            folds.append(Fold(due: due, slot: slot))
-        }
-    }
-
-    /// Runs the queued folds that are due, a run of up to 32 at a time with their slots warmed
-    /// first (independent loads, as in `prefetch`).
-    mutating func runFolds() {
-        let w = watermark.millis
-        while foldHead < folds.count, folds[foldHead].due <= w {
-            var end = foldHead
-            while end < folds.count, end &- foldHead < 32, folds[end].due <= w { end &+= 1 }
-            warmSink = touchSlots(folds[foldHead..<end].lazy.map(\.slot))
-            for k in foldHead..<end {
-                let f = folds[k]
-                let s = Int(f.slot)
-                guard slots[s].live, slots[s].foldDue == f.due else { continue }  // stale
-                slots[s].foldDue = .max
-                evaluate(f.slot)
-            }
-            foldHead = end
-        }
-        if foldHead >= 4096, foldHead &* 2 >= folds.count {
-            folds.removeFirst(foldHead)
-            foldHead = 0
-        }
-    }
-
-    /// The earliest pending deadline (for a caller that sleeps until then).
-    public var nextDeadline: Timestamp? { scheduler.nextDue.map { Timestamp(millis: $0) } }
 
     // MARK: Output
 
@@ -469,14 +422,6 @@ public struct SLAEngine: Sendable {
         if let text = event.text { return InlineText(text, limit: limit) }
         if event.textPreview.isNone || limit >= InlineText.previewBytes { return event.textPreview }
         return InlineText(event.textPreview.string ?? "", limit: limit)
-    }
-
-    /// Arms the slot's timer at `due` unless an earlier one is already armed.
-    @inline(__always) mutating func arm(_ slot: Int32, at due: Int64) {
-        if due < slots[Int(slot)].armed {
-            scheduler.schedule(slot, at: due)
-            slots[Int(slot)].armed = due
-        }
     }
 
     mutating func markDirty(_ slot: Int32) {

@@ -66,7 +66,7 @@ extension SLAEngine {
         let target = max(watermark, newWatermark)
         while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
-            slots[Int(slot)].armed = .max
+            store[slot].armed = .max
             evaluate(slot)
         }
         watermark = target
@@ -81,11 +81,10 @@ extension SLAEngine {
     /// Re-derives a conversation's concerns at the current watermark: emits what is due, folds
     /// what can no longer change, forgets it past its TTL, and re-arms its timers.
     mutating func evaluate(_ slot: Int32) {
-        let s = Int(slot)
-        guard slots[s].live else { return }
-        var st = takeState(slot)
+        guard store[slot].live else { return }
+        var st = store.takeState(slot)
         // This evaluation folds whatever is due: a fold queued at or before the watermark is now stale.
-        if slots[s].foldDue <= watermark.millis { slots[s].foldDue = .max }
+        if store[slot].foldDue <= watermark.millis { store[slot].foldDue = .max }
         var concerns: [Concern] = []
         swap(&concerns, &scratch)  // borrow the scratch buffer without retaining it
         defer { swap(&concerns, &scratch) }
@@ -121,7 +120,7 @@ extension SLAEngine {
         // is left to the next event of the conversation (`apply` folds first when one is due)
         // or to its expiry, instead of waking it up just to rewrite it.
         let foldFreesMemory = st.history.count > 1 || !st.marks.isEmpty
-        swap(&st, &slots[s].state)  // put it back: a move, not a copy (st is now the placeholder)
+        swap(&st, &store[slot].state)  // put it back: a move, not a copy (st is now the placeholder)
         if changed { markDirty(slot) }
         if forgetIfExpired(slot, expiry: expiry) { return }
         armNext(slot, next, expiry: expiry, foldFreesMemory: foldFreesMemory)
@@ -168,7 +167,7 @@ extension SLAEngine {
             pendingAlerts.append(
                 makeAlert(
                     table.planItems[k], concern: c, due: due, deadline: deadline, target: target, policy: p,
-                    state: st, id: slots[Int(slot)].id))
+                    state: st, id: store[slot].id))
             mask |= bit
             setMark(&st, since: c.since, bit: bit)
         }
@@ -189,7 +188,7 @@ extension SLAEngine {
         pendingAlerts.append(
             makeResolved(
                 concern: c, end: end, deadline: deadline, target: target, policy: Int(c.policy), state: st,
-                id: slots[Int(slot)].id))
+                id: store[slot].id))
         setMark(&st, since: c.since, bit: ConversationState.Mark.resolvedBit)
         return true
     }
@@ -258,9 +257,9 @@ extension SLAEngine {
 
     /// Keeps `openConcerns` and the slot's flag in step with whether a concern is open now.
     @inline(__always) mutating func noteOpenConcern(_ slot: Int32, open: Bool) {
-        if open != slots[Int(slot)].hasOpenConcern {
+        if open != store[slot].hasOpenConcern {
             openConcerns += open ? 1 : -1
-            slots[Int(slot)].hasOpenConcern = open
+            store[slot].hasOpenConcern = open
         }
     }
 
@@ -282,8 +281,8 @@ extension SLAEngine {
         guard next.fold < due else { return }
         if foldFreesMemory {
             queueFold(slot, at: next.fold)
-        } else if next.fold < slots[Int(slot)].foldDue {
-            slots[Int(slot)].foldDue = next.fold
+        } else if next.fold < store[slot].foldDue {
+            store[slot].foldDue = next.fold
         }
     }
 
@@ -291,16 +290,16 @@ extension SLAEngine {
 
     /// Arms the slot's timer at `due` unless an earlier one is already armed.
     @inline(__always) mutating func arm(_ slot: Int32, at due: Int64) {
-        if due < slots[Int(slot)].armed {
+        if due < store[slot].armed {
             scheduler.schedule(slot, at: due)
-            slots[Int(slot)].armed = due
+            store[slot].armed = due
         }
     }
 
     /// Queues a fold of `slot` at `due` unless an earlier one is queued.
     @inline(__always) mutating func queueFold(_ slot: Int32, at due: Int64) {
-        if due < slots[Int(slot)].foldDue {
-            slots[Int(slot)].foldDue = due
+        if due < store[slot].foldDue {
+            store[slot].foldDue = due
             folds.append(Fold(due: due, slot: slot))
         }
     }
@@ -312,12 +311,11 @@ extension SLAEngine {
         while foldHead < folds.count, folds[foldHead].due <= w {
             var end = foldHead
             while end < folds.count, end &- foldHead < 32, folds[end].due <= w { end &+= 1 }
-            warmSink = touchSlots(folds[foldHead..<end].lazy.map(\.slot))
+            store.warm(folds[foldHead..<end].lazy.map(\.slot))
             for k in foldHead..<end {
                 let f = folds[k]
-                let s = Int(f.slot)
-                guard slots[s].live, slots[s].foldDue == f.due else { continue }  // stale
-                slots[s].foldDue = .max
+                guard store[f.slot].live, store[f.slot].foldDue == f.due else { continue }  // stale
+                store[f.slot].foldDue = .max
                 evaluate(f.slot)
             }
             foldHead = end

@@ -1,58 +1,11 @@
-/// One concern cycle derived from a conversation's history: from the oldest unanswered customer
-/// message until the acknowledgement (or close) that answers it.
-struct Concern: Equatable {
-    /// `occurred_at` of the oldest unanswered customer message.
-    var since: Int64
-    var metric: SLAMetric
-    /// Policy of the latest customer message in the cycle (match is re-evaluated on each one).
-    var policy: UInt16
-    /// History range of the cycle: `start` is its first message, `end` the answering entry or
-    /// `history.count` while open.
-    var start: Int
-    var end: Int
-    /// `occurred_at` of the answering acknowledgement or close; nil while open.
-    var endAt: Int64?
-    /// Whether it ended by `closed` (no `resolved` alert then).
-    var closed: Bool
-}
-
-/// What the engine's hot path reads of each policy, in flat arrays.
-struct PolicyTable: Sendable {
-    /// Target in ms per `policy * 2 + metric`; -1 when the policy does not measure the metric.
-    var targets: [Int64]
-    var calendars: [BusinessCalendar?]
-    var countsAutomated: [Bool]
-    /// Ignore rules of policies that have any (nil otherwise, so most responses skip them).
-    var ignores: [IgnoreRules?]
-    /// Planned alerts, flat: those of `policy * 2 + metric` are `planItems[planStart[i]..<planStart[i + 1]]`
-    /// (one array, so reading a plan retains nothing).
-    var planItems: [SLAEngine.PlannedAlert]
-    var planStart: [Int]
-
-    init(_ set: PolicySet) {
-        let plans = SLAEngine.plans(for: set)
-        planItems = plans.flatMap { $0 }
-        planStart = [0]
-        for plan in plans { planStart.append(planStart[planStart.count - 1] + plan.count) }
-        ignores = set.policies.map { $0.ignore.textMatches.isEmpty ? nil : $0.ignore }
-        targets = set.policies.flatMap { [$0.firstResponse?.millis ?? -1, $0.nextResponse?.millis ?? -1] }
-        calendars = set.policies.map(\.calendar)
-        countsAutomated = set.policies.map(\.countAutomatedReplies)
-    }
-
-    @inline(__always) func target(policy p: Int, metric: SLAMetric) -> TimeSpan? {
-        let i = p &* 2 &+ Int(metric.rawValue)
-        guard p < calendars.count, targets[i] >= 0 else { return nil }
-        return TimeSpan(millis: targets[i])
-    }
-}
-
 /// Derives concern cycles and SLA-clock instants from a conversation's sorted history.
 enum ConcernTimeline {
     static let noPolicy: UInt16 = .max
 
     /// Walks the history in `occurred_at` order and returns every concern cycle in it.
-    static func concerns(of state: borrowing ConversationState, table: borrowing PolicyTable, into out: inout [Concern]) {
+    static func concerns(
+        of state: borrowing ConversationState, table: borrowing PolicyTable, into out: inout [Concern]
+    ) {
         out.removeAll(keepingCapacity: true)
         var answeredBefore = !state.flags.isDisjoint(with: [.acknowledged, .closed])
         var open: Concern? = nil
@@ -147,7 +100,8 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                acc = acc + BusinessCalendar.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
+                acc = acc + BusinessCalendar.businessTime(
+                    from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
                 running = false
             case .resume where !running, .message where !running:
                 runStart = e.at
@@ -158,7 +112,8 @@ enum ConcernTimeline {
             i += 1
         }
         if running {
-            acc = acc + BusinessCalendar.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
+            acc = acc + BusinessCalendar.businessTime(
+                from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
         }
         return acc
     }

@@ -132,4 +132,24 @@ import Testing
             #expect(Self.run(arrived, countingAutomated: countingAutomated).map(Self.outcome) == expected)
         }
     }
+
+    /// A concern is a `next_response` exactly when the brand acknowledged (or closed) before it by
+    /// `occurred_at` — automated acknowledgements counting where the policy says so.
+    @Test(arguments: [false, true])
+    func theMetricFollowsEarlierAcknowledgements(countingAutomated: Bool) async {
+        await propertyCheck(
+            count: 400, input: Gen.int(in: 0...1_000_000).array(of: 1...30), Gen.int(in: 0...Int(Int32.max))
+        ) { codes, seed in
+            let log = Self.events(from: codes)
+            var rng = SplitMix(seed: UInt64(seed))
+            let arrived = Self.arrival(of: log, countingAutomated: countingAutomated, rng: &rng)
+            for a in Self.run(arrived, countingAutomated: countingAutomated) {
+                let acknowledged = log.contains { e in
+                    e.conversationID == a.conversationID && e.occurredAt < a.concernSince
+                        && Self.settles(e, countingAutomated: countingAutomated)
+                }
+                #expect(a.metric == (acknowledged ? .nextResponse : .firstResponse), "\(Self.outcome(a))")
+            }
+        }
+    }
 }

@@ -2,7 +2,8 @@ import Testing
 @testable import LoopwatchCore
 
 /// SPEC §2 "order of arrival does not matter" with `allowed_lateness: 0`: a fact that arrives
-/// before the older customer response it belongs to still applies to it.
+/// before the older customer response it belongs to still applies to it, and an automated
+/// acknowledgement the policy counts is an acknowledgement even with nothing open.
 @Suite struct ArrivalOrderScenarioTests {
     static let plain = Policy(name: "plain", firstResponse: .minutes(15), nextResponse: .minutes(30), version: "v1")
     static let counting: Policy = {
@@ -68,6 +69,19 @@ import Testing
             h.customer(2)
         }
         #expect(ackFirst == ["breached c1 first_response @17"])
+    }
+
+    @Test func aCountedAutomatedAcknowledgementWithNothingOpenMakesTheNextConcernANextResponse() {
+        let counted = Self.run(Self.counting) { h in
+            h.ack(0, automated: true)
+            h.customer(10)
+        }
+        #expect(counted == ["breached c1 next_response @40"])
+        let notCounted = Self.run(Self.plain) { h in
+            h.ack(0, automated: true)
+            h.customer(10)
+        }
+        #expect(notCounted == ["breached c1 first_response @25"])
     }
 
     /// Once settled, a fact no longer matters: a late response from before a human

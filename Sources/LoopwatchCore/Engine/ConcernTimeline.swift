@@ -3,11 +3,17 @@ enum ConcernTimeline {
     static let noPolicy: UInt16 = .max
 
     /// Walks the history in `occurred_at` order and returns every concern cycle in it.
+    ///
+    /// A concern is a `next_response` when the brand answered before it: a human
+    /// acknowledgement, a close, or an automated acknowledgement where the policy of the
+    /// concern's first message counts automated replies (SPEC §2) — whether or not that
+    /// acknowledgement answered anything.
     static func concerns(
         of state: borrowing ConversationState, table: borrowing PolicyTable, into out: inout [Concern]
     ) {
         out.removeAll(keepingCapacity: true)
         var answeredBefore = !state.flags.isDisjoint(with: [.acknowledged, .closed])
+        var automatedBefore = false
         var open: Concern? = nil
         let n = state.history.count
         for i in 0..<n {
@@ -15,21 +21,18 @@ enum ConcernTimeline {
             switch e.kind {
             case .message:
                 if open == nil {
+                    let acknowledged = answeredBefore
+                        || (automatedBefore && table.countsAutomatedReplies(policy: Int(e.policy)))
                     open = Concern(
-                        since: e.at, metric: answeredBefore ? .nextResponse : .firstResponse,
+                        since: e.at, metric: acknowledged ? .nextResponse : .firstResponse,
                         policy: e.policy, start: i, end: n, endAt: nil, closed: false)
                 } else {
                     open!.policy = e.policy
                 }
             case .ack, .automatedAck:
+                if e.kind == .automatedAck { automatedBefore = true }
                 if var c = open {
-                    let counts: Bool
-                    if e.kind == .ack {
-                        counts = true
-                    } else {
-                        let p = Int(c.policy)
-                        counts = p < table.countsAutomated.count && table.countsAutomated[p]
-                    }
+                    let counts = e.kind == .ack || table.countsAutomatedReplies(policy: Int(c.policy))
                     if counts {
                         c.end = i
                         c.endAt = e.at

@@ -22,6 +22,11 @@ struct PolicyTable: Sendable {
         countsAutomated = set.policies.map(\.countAutomatedReplies)
     }
 
+    /// Whether policy `p` counts automated acknowledgements (`count_automated_replies`).
+    @inline(__always) func countsAutomatedReplies(policy p: Int) -> Bool {
+        p < countsAutomated.count && countsAutomated[p]
+    }
+
     /// The target of `metric` under policy `p`; nil when the policy does not measure it.
     @inline(__always) func target(policy p: Int, metric: SLAMetric) -> TimeSpan? {
         let i = p &* 2 &+ Int(metric.rawValue)

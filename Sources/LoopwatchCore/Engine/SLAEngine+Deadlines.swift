@@ -215,33 +215,43 @@ extension SLAEngine {
         }
     }
 
-    /// Folds the history that can no longer change an outcome — everything at or before the
-    /// watermark that precedes the first concern not finished — into flags, drops the marks of
+    /// Folds the history that can no longer change an outcome into flags, drops the marks of
     /// finished cycles, and notes when the rest can be folded. Returns whether the state changed.
+    ///
+    /// What folds is everything up to the last *settling* fact — a human acknowledgement, a
+    /// close, or an automated acknowledgement that answered a finished concern — at or before
+    /// the watermark and before the first concern not finished: a customer response from before
+    /// it arriving later is answered already (`stale`). A pause, resume or uncounted automated
+    /// acknowledgement after it stays, however old: a response older than it may still arrive,
+    /// and by `occurred_at` the fact applies to it (SPEC §2). It goes with the next settling fact.
     @inline(__always) func foldFinishedHistory(
         _ st: inout ConversationState, next: inout NextInstants, finalizedAckEnds: [Int]
     ) -> Bool {
         let keepFrom = next.firstRemainingSince ?? Int64.max
         let cut = min(watermark.millis, keepFrom &- 1)
-        var changed = false
-        var removed = 0
-        while removed < st.history.count, st.history[removed].at <= cut {
-            let e = st.history[removed]
+        var removed = 0  // entries before this index fold away
+        var i = 0
+        while i < st.history.count, st.history[i].at < keepFrom {
+            let e = st.history[i]
+            let settles: Bool
             switch e.kind {
-            case .ack:
-                st.flags.insert(.acknowledged)
-                st.answeredThrough = max(st.answeredThrough, e.at)
-            case .automatedAck where finalizedAckEnds.contains(removed):
-                st.flags.insert(.acknowledged)
-                st.answeredThrough = max(st.answeredThrough, e.at)
-            case .close:
-                st.flags.insert(.closed)
-                st.answeredThrough = max(st.answeredThrough, e.at)
-            default:
-                break
+            case .ack, .close: settles = true
+            case .automatedAck: settles = finalizedAckEnds.contains(i)
+            case .message, .pause, .resume: settles = false
             }
-            removed += 1
+            if settles {
+                // Beyond the watermark: the fold waits until then.
+                guard e.at <= cut else {
+                    next.fold = min(next.fold, e.at)
+                    break
+                }
+                st.flags.insert(e.kind == .close ? .closed : .acknowledged)
+                st.answeredThrough = max(st.answeredThrough, e.at)
+                removed = i &+ 1
+            }
+            i &+= 1
         }
+        var changed = false
         if removed > 0 {
             st.history.removeFirst(removed)
             changed = true
@@ -251,7 +261,6 @@ extension SLAEngine {
             st.marks.removeAll { $0.since <= cut }
             if st.marks.count != marksBefore { changed = true }
         }
-        if let first = st.history.first, first.at < keepFrom { next.fold = min(next.fold, first.at) }
         return changed
     }
 

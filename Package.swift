@@ -46,7 +46,13 @@ let package = Package(
         ),
         .target(
             name: "LoopwatchCore",
+            swiftSettings: strict
+        ),
+        // The YAML reader: builds and validates the domain configuration (SPEC §7).
+        .target(
+            name: "LoopwatchConfiguration",
             dependencies: [
+                "LoopwatchCore", "KafkaClient",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -67,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "loopwatch",
             dependencies: [
-                "LoopwatchCore", "LoopwatchWorker",
+                "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +94,8 @@ let package = Package(
         .testTarget(
             name: "loopwatchTests",
             dependencies: [
-                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchWorker", "LoopwatchTestSupport",
+                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker",
+                "LoopwatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -102,6 +109,14 @@ let package = Package(
             name: "LoopwatchCoreTests",
             dependencies: [
                 "LoopwatchCore", "LoopwatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoopwatchConfigurationTests",
+            dependencies: [
+                "LoopwatchConfiguration", "LoopwatchCore", "KafkaClient",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopwatchConfiguration
 import LoopwatchCore
 
 /// `loopwatch`: keeps brands honest on social media (SPEC §8).

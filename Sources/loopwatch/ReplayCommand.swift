@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopwatchConfiguration
 import LoopwatchCore
 
 /// `loopwatch replay`: what the policies would have flagged for recorded events (no Kafka).

@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchCore
 import Yams
 
 /// Loads and validates the YAML configuration (SPEC §7) into a ``LoopwatchConfig``.

@@ -1,3 +1,4 @@
+import LoopwatchConfiguration
 import LoopwatchCore
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchCore
 import Yams
 
 /// Walks the YAML node tree, collecting every error with its position.

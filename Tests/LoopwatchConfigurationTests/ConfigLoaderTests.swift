@@ -1,4 +1,5 @@
 import Testing
+@testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
 /// The loader as an operator meets it: the SPEC example loads, and every mistake is reported

@@ -15,9 +15,15 @@ public enum ConfigLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigErrors([ConfigError(file: path, line: 0, column: 0, code: "unreadable", message: "cannot read the configuration: \(error.localizedDescription)")])
+            throw ConfigErrors([
+                ConfigError(
+                    file: path, line: 0, column: 0, code: "unreadable",
+                    message: "cannot read the configuration: \(error.localizedDescription)")
+            ])
         }
-        return try load(yaml: text, file: path, environment: environment) { try String(contentsOfFile: $0, encoding: .utf8) }
+        return try load(yaml: text, file: path, environment: environment) {
+            try String(contentsOfFile: $0, encoding: .utf8)
+        }
     }
 
     /// Validates YAML text; `file` names it in errors, `readFile` serves `${file:…}`.
@@ -30,7 +36,9 @@ public enum ConfigLoader {
         } catch let error as YamlError {
             throw ConfigErrors([Self.syntaxError(error, file: file)])
         } catch {
-            throw ConfigErrors([ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "not valid YAML: \(error)")])
+            throw ConfigErrors([
+                ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "not valid YAML: \(error)")
+            ])
         }
         let (config, errors) = withoutActuallyEscaping(readFile) { readFile in
             var reader = ConfigReader(file: file, environment: environment, readFile: readFile)
@@ -44,19 +52,23 @@ public enum ConfigLoader {
     }
 
     /// Every key path the loader accepts (`policies[].match.channel`), for the documentation test.
-    public static let acceptedKeys: [String] = ConfigReader.schema.flatMap { section, keys in keys.map { "\(section).\($0)" } }
+    public static let acceptedKeys: [String] = ConfigSection.keyPaths
 
     static func syntaxError(_ error: YamlError, file: String) -> ConfigError {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return ConfigError(file: file, line: mark.line, column: mark.column, code: "yaml_syntax", message: "YAML syntax error: \(problem)")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return ConfigError(
+                file: file, line: mark.line, column: mark.column, code: "yaml_syntax",
+                message: "YAML syntax error: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
             return ConfigError(
                 file: file, line: context.mark.line, column: context.mark.column, code: "duplicate_key",
                 message: "duplicate key \(keys) in this mapping; each key may appear only once")
         case .reader(let problem, _, _, _):
-            return ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "cannot read the YAML text: \(problem)")
+            return ConfigError(
+                file: file, line: 1, column: 1, code: "yaml_syntax", message: "cannot read the YAML text: \(problem)")
         default:
             // One line, like every other error (Yams' descriptions quote the document).
             let text = "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown problem"

@@ -1,0 +1,88 @@
+/// `${file:PATH}` (the file's content, one trailing newline removed) and `${env:NAME}` in
+/// configuration strings; `$${` is a literal `${`.
+///
+/// Remembers every value it substituted, so that ``redacted(_:)`` can keep them out of error
+/// messages: a substituted value is treated as a secret.
+struct ConfigSubstitution {
+    /// Why a string could not be substituted; `message` follows the key path in the error.
+    struct Failure: Error {
+        var code: String
+        var message: String
+    }
+
+    /// What stands for a substituted value in an error message.
+    static let placeholder = "<substituted value>"
+
+    let environment: [String: String]
+    let readFile: (String) throws -> String
+    /// Every non-empty value substituted so far, and every string that contains one.
+    private(set) var substitutedValues: Set<String> = []
+
+    init(environment: [String: String], readFile: @escaping (String) throws -> String) {
+        self.environment = environment
+        self.readFile = readFile
+    }
+
+    /// `text` with every reference replaced; `substituted` is true when there was one.
+    mutating func resolve(_ text: String) throws(Failure) -> (value: String, substituted: Bool) {
+        guard text.contains("${") else { return (text, false) }
+        var out = ""
+        var substituted = false
+        var rest = Substring(text)
+        while let r = rest.range(of: "${") {
+            if r.lowerBound > rest.startIndex, rest[rest.index(before: r.lowerBound)] == "$" {
+                out += rest[..<rest.index(before: r.lowerBound)] + "${"
+                rest = rest[r.upperBound...]
+                continue
+            }
+            out += rest[..<r.lowerBound]
+            guard let close = rest[r.upperBound...].firstIndex(of: "}") else {
+                throw Failure(code: "invalid_substitution", message: "unterminated ${…}")
+            }
+            let reference = String(rest[r.upperBound..<close])
+            rest = rest[rest.index(after: close)...]
+            let value = try self.value(of: reference)
+            out += value
+            if !value.isEmpty { substitutedValues.insert(value) }
+            substituted = true
+        }
+        out += rest
+        if substituted, !out.isEmpty { substitutedValues.insert(out) }
+        return (out, substituted)
+    }
+
+    /// The value `env:NAME` or `file:PATH` stands for.
+    private func value(of reference: String) throws(Failure) -> String {
+        if reference.hasPrefix("env:") {
+            let name = String(reference.dropFirst(4))
+            guard let value = environment[name] else {
+                throw Failure(code: "missing_env", message: "environment variable \(name) is not set")
+            }
+            return value
+        }
+        if reference.hasPrefix("file:") {
+            let file = String(reference.dropFirst(5))
+            do {
+                var value = try readFile(file)
+                if value.hasSuffix("\n") { value.removeLast() }
+                return value
+            } catch {
+                throw Failure(code: "missing_file", message: "cannot read \(file)")
+            }
+        }
+        throw Failure(
+            code: "invalid_substitution",
+            message: "unknown substitution ${\(reference.prefix(20))}; use ${file:PATH} or ${env:NAME}")
+    }
+
+    /// `message` with every substituted value replaced by ``placeholder``: a secret that fails
+    /// validation (`first_response: ${file:…}`) must not be echoed. Values shorter than 3
+    /// characters are left alone (they are no secret, and would garble the message).
+    func redacted(_ message: String) -> String {
+        var m = message
+        for v in substitutedValues.sorted(by: { $0.count > $1.count }) where v.count >= 3 && m.contains(v) {
+            m = m.replacingOccurrences(of: v, with: Self.placeholder)
+        }
+        return m
+    }
+}

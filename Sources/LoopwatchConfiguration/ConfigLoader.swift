@@ -17,7 +17,7 @@ public enum ConfigLoader {
         } catch {
             throw ConfigErrors([
                 ConfigError(
-                    file: path, line: 0, column: 0, code: "unreadable",
+                    file: path, line: 0, column: 0, code: .unreadable,
                     message: "cannot read the configuration: \(error.localizedDescription)")
             ])
         }
@@ -37,7 +37,7 @@ public enum ConfigLoader {
             throw ConfigErrors([Self.syntaxError(error, file: file)])
         } catch {
             throw ConfigErrors([
-                ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "not valid YAML: \(error)")
+                ConfigError(file: file, line: 1, column: 1, code: .yamlSyntax, message: "not valid YAML: \(error)")
             ])
         }
         let (config, errors) = withoutActuallyEscaping(readFile) { readFile in
@@ -59,20 +59,20 @@ public enum ConfigLoader {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
             .composer(_, let problem, let mark, _):
             return ConfigError(
-                file: file, line: mark.line, column: mark.column, code: "yaml_syntax",
+                file: file, line: mark.line, column: mark.column, code: .yamlSyntax,
                 message: "YAML syntax error: \(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
             return ConfigError(
-                file: file, line: context.mark.line, column: context.mark.column, code: "duplicate_key",
+                file: file, line: context.mark.line, column: context.mark.column, code: .duplicateKey,
                 message: "duplicate key \(keys) in this mapping; each key may appear only once")
         case .reader(let problem, _, _, _):
             return ConfigError(
-                file: file, line: 1, column: 1, code: "yaml_syntax", message: "cannot read the YAML text: \(problem)")
+                file: file, line: 1, column: 1, code: .yamlSyntax, message: "cannot read the YAML text: \(problem)")
         default:
             // One line, like every other error (Yams' descriptions quote the document).
             let text = "\(error)".split(separator: "\n").first.map(String.init) ?? "unknown problem"
-            return ConfigError(file: file, line: 1, column: 1, code: "yaml_syntax", message: "YAML error: \(text)")
+            return ConfigError(file: file, line: 1, column: 1, code: .yamlSyntax, message: "YAML error: \(text)")
         }
     }
 }

@@ -23,7 +23,7 @@ extension ConfigReader {
         let tz = tzNode.flatMap { string($0, path: "\(path).timezone")?.value }
         if let tz, TimeZone(identifier: tz) == nil {
             error(
-                tzNode, "invalid_value",
+                tzNode, .invalidValue,
                 "\(path).timezone: \"\(tz)\" is not an IANA time zone (e.g. Asia/Qatar, America/New_York)")
             ok = false
         }
@@ -33,7 +33,7 @@ extension ConfigReader {
                 ok = false
             } else if ok, weekly.allSatisfy(\.isEmpty) {
                 error(
-                    w, "invalid_value", "\(path).weekly: no business hours at all — deadlines would never be reached")
+                    w, .invalidValue, "\(path).weekly: no business hours at all — deadlines would never be reached")
                 ok = false
             }
         } else {
@@ -45,7 +45,7 @@ extension ConfigReader {
                 if let day = Self.date(d) {
                     holidays.insert(day)
                 } else {
-                    error(item, "invalid_value", "\(path).holidays: \"\(d)\" is not a date YYYY-MM-DD")
+                    error(item, .invalidValue, "\(path).holidays: \"\(d)\" is not a date YYYY-MM-DD")
                     ok = false
                 }
             }
@@ -63,7 +63,7 @@ extension ConfigReader {
         for (spec, keyNode, intervals) in days {
             guard let dayIndexes = Self.days(spec) else {
                 error(
-                    keyNode, "invalid_value",
+                    keyNode, .invalidValue,
                     "\(path): \"\(spec)\" is not a day or day range (mon … sun, e.g. mon-fri, sun-thu, sat,sun)")
                 ok = false
                 continue
@@ -75,7 +75,7 @@ extension ConfigReader {
             for (text, item) in list {
                 guard let interval = Self.interval(text) else {
                     error(
-                        item, "invalid_value",
+                        item, .invalidValue,
                         "\(path).\(spec): \"\(text)\" is not an interval HH:MM-HH:MM with start before end "
                             + "(end may be 24:00)")
                     ok = false

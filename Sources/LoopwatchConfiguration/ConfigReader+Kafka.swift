@@ -5,7 +5,7 @@ import Yams
 extension ConfigReader {
     mutating func kafka(_ node: Node?, parent: Node) -> LoopwatchConfig.Kafka? {
         guard let node else {
-            error(parent, "missing_key", "kafka: missing (needs at least bootstrap_servers and input_topics)")
+            error(parent, .missingKey, "kafka: missing (needs at least bootstrap_servers and input_topics)")
             return nil
         }
         guard let m = mapping(node, path: "kafka", section: .kafka) else { return nil }
@@ -18,7 +18,7 @@ extension ConfigReader {
         if let n = value("input_topics") {
             if let list = stringList(n, path: "kafka.input_topics") {
                 if list.isEmpty {
-                    error(n, "invalid_value", "kafka.input_topics: at least one topic is needed")
+                    error(n, .invalidValue, "kafka.input_topics: at least one topic is needed")
                     ok = false
                 }
                 inputs = list
@@ -26,7 +26,7 @@ extension ConfigReader {
                 ok = false
             }
         } else {
-            error(node, "missing_key", "kafka.input_topics: missing (the topics to consume)")
+            error(node, .missingKey, "kafka.input_topics: missing (the topics to consume)")
             ok = false
         }
         var k = LoopwatchConfig.Kafka(bootstrapServers: bootstrap ?? "", inputTopics: inputs)
@@ -59,7 +59,7 @@ extension ConfigReader {
                 ? "twice in kafka.\(key)"
                 : "as kafka.\(earlier) and as kafka.\(key)\(value(key) == nil ? " (its default)" : "")"
             error(
-                value(key) ?? node, "invalid_value",
+                value(key) ?? node, .invalidValue,
                 "kafka.\(key): topic \"\(topic)\" is used \(by); "
                     + "the input, state, alert and dead-letter topics must all be different")
             ok = false
@@ -75,7 +75,7 @@ extension ConfigReader {
             let path = "kafka.properties.\(key)"
             if isNull(v) {
                 error(
-                    v, "invalid_value", "\(path): no value (give one, or remove the key to keep librdkafka's default)")
+                    v, .invalidValue, "\(path): no value (give one, or remove the key to keep librdkafka's default)")
                 continue
             }
             guard let s = string(v, path: path) else { continue }

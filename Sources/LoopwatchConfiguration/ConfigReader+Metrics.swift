@@ -17,7 +17,7 @@ extension ConfigReader {
         } else if Self.isHostPort(s) {
             m.listen = s
         } else {
-            error(v, "invalid_value", "metrics.listen: \"\(s)\" is not host:port (or off)")
+            error(v, .invalidValue, "metrics.listen: \"\(s)\" is not host:port (or off)")
         }
         return m
     }

@@ -5,14 +5,14 @@ import Yams
 extension ConfigReader {
     mutating func policies(_ node: Node?, calendars: [String: BusinessCalendar], parent: Node) -> PolicySet? {
         guard let node, !isNull(node) else {
-            error(parent, "missing_key", "policies: missing (at least one policy is needed)")
+            error(parent, .missingKey, "policies: missing (at least one policy is needed)")
             return nil
         }
         guard case .sequence(let seq) = node else {
-            error(node, "wrong_type", "policies: expected a list of policies")
+            error(node, .wrongType, "policies: expected a list of policies")
             return nil
         }
-        if seq.isEmpty { error(node, "invalid_value", "policies: at least one policy is needed") }
+        if seq.isEmpty { error(node, .invalidValue, "policies: at least one policy is needed") }
         var out: [Policy] = []
         var names: Set<String> = []
         var ok = !seq.isEmpty
@@ -23,7 +23,7 @@ extension ConfigReader {
             }
             if !names.insert(policy.name).inserted {
                 error(
-                    p, "duplicate_name",
+                    p, .duplicateName,
                     "policies[\(i)].name: \"\(policy.name)\" is used by an earlier policy; names must be unique")
                 ok = false
             }
@@ -49,13 +49,13 @@ extension ConfigReader {
         }
         if let n = value("next_response") { policy.nextResponse = positiveDuration(n, path: "\(path).next_response") }
         if value("first_response") == nil, value("next_response") == nil {
-            error(node, "missing_key", "\(path): needs first_response and/or next_response (the targets)")
+            error(node, .missingKey, "\(path): needs first_response and/or next_response (the targets)")
         }
         if let n = value("warn_before"), let w = positiveDuration(n, path: "\(path).warn_before") {
             policy.warnBefore = w
             for (metric, target) in [("first_response", policy.firstResponse), ("next_response", policy.nextResponse)] {
                 if let target, w >= target {
-                    error(n, "invalid_value", "\(path).warn_before: \(w) must be less than \(metric) (\(target))")
+                    error(n, .invalidValue, "\(path).warn_before: \(w) must be less than \(metric) (\(target))")
                 }
             }
         }
@@ -81,7 +81,7 @@ extension ConfigReader {
             let known = calendars.keys.sorted()
             let defined = known.isEmpty
                 ? " (none are defined under calendars:)" : " (defined: \(known.joined(separator: ", ")))"
-            error(node, "unknown_calendar", "\(path): no calendar named \"\(name)\"" + defined)
+            error(node, .unknownCalendar, "\(path): no calendar named \"\(name)\"" + defined)
         }
         return nil
     }
@@ -100,7 +100,7 @@ extension ConfigReader {
                     if let p = InteractionEvent.Priority(name: s) {
                         ps.append(p)
                     } else {
-                        error(item, "invalid_value", "\(path).priority: \"\(s)\" is not low, normal, high or urgent")
+                        error(item, .invalidValue, "\(path).priority: \"\(s)\" is not low, normal, high or urgent")
                     }
                 }
                 match.priorities = ps
@@ -119,7 +119,7 @@ extension ConfigReader {
 
     mutating func escalations(_ node: Node, path: String) -> [Escalation] {
         guard case .sequence(let seq) = node else {
-            error(node, "wrong_type", "\(path): expected a list of {after, severity}")
+            error(node, .wrongType, "\(path): expected a list of {after, severity}")
             return []
         }
         var out: [Escalation] = []
@@ -133,14 +133,14 @@ extension ConfigReader {
             guard let after else { continue }
             if let last = out.last, after <= last.after {
                 error(
-                    e, "invalid_value",
+                    e, .invalidValue,
                     "\(p).after: \(after) must be later than the previous escalation's \(last.after)")
             }
             out.append(Escalation(after: after, severity: severity))
         }
         let levels = ConversationState.Mark.maxEscalationLevels
         if out.count > levels {
-            error(node, "invalid_value", "\(path): at most \(levels) escalation levels")
+            error(node, .invalidValue, "\(path): at most \(levels) escalation levels")
         }
         return out
     }
@@ -156,7 +156,7 @@ extension ConfigReader {
         } catch {
             let bad = items.first { $0.value == error.pattern }?.node ?? t
             self.error(
-                bad, "invalid_regex",
+                bad, .invalidRegex,
                 "\(path).text_matches: \"\(error.pattern)\" is not a valid POSIX extended regular expression: "
                     + error.message)
             return nil

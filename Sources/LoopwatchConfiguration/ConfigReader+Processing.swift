@@ -18,7 +18,7 @@ extension ConfigReader {
             case "max_event_bytes":
                 if let n = int(v, path: path) {
                     if n < 64 || n > 100 * 1024 * 1024 {
-                        error(v, "invalid_value", "\(path): \(n) is out of range (64 … 104857600 bytes)")
+                        error(v, .invalidValue, "\(path): \(n) is out of range (64 … 104857600 bytes)")
                     } else {
                         p.maxEventBytes = n
                     }
@@ -28,7 +28,7 @@ extension ConfigReader {
                     if let g = LoopwatchConfig.ProcessingGuarantee(rawValue: s) {
                         p.guarantee = g
                     } else {
-                        error(v, "invalid_value", "\(path): \"\(s)\" is not exactly_once or at_least_once")
+                        error(v, .invalidValue, "\(path): \"\(s)\" is not exactly_once or at_least_once")
                     }
                 }
             default: break

@@ -8,7 +8,7 @@ extension ConfigReader {
     /// `substituted` marks secrets.
     mutating func string(_ node: Node, path: String) -> (value: String, substituted: Bool)? {
         guard case .scalar(let s) = node else {
-            error(node, "wrong_type", "\(path): expected a string")
+            error(node, .wrongType, "\(path): expected a string")
             return nil
         }
         do {
@@ -22,7 +22,7 @@ extension ConfigReader {
     mutating func nonEmpty(_ node: Node, path: String) -> String? {
         guard let s = string(node, path: path)?.value else { return nil }
         if s.isEmpty {
-            error(node, "invalid_value", "\(path): must not be empty")
+            error(node, .invalidValue, "\(path): must not be empty")
             return nil
         }
         return s
@@ -44,7 +44,7 @@ extension ConfigReader {
             }
             return out
         default:
-            error(node, "wrong_type", "\(path): expected a string or a list of strings")
+            error(node, .wrongType, "\(path): expected a string or a list of strings")
             return nil
         }
     }
@@ -53,7 +53,7 @@ extension ConfigReader {
         guard let s = string(node, path: path)?.value else { return nil }
         guard let d = TimeSpan.parse(s) else {
             error(
-                node, "invalid_duration",
+                node, .invalidDuration,
                 "\(path): invalid duration \"\(s)\" (use a number followed by ms, s, m, h or d, e.g. 15m)")
             return nil
         }
@@ -63,7 +63,7 @@ extension ConfigReader {
     mutating func positiveDuration(_ node: Node, path: String) -> TimeSpan? {
         guard let d = duration(node, path: path) else { return nil }
         if d.millis <= 0 {
-            error(node, "invalid_duration", "\(path): must be greater than 0")
+            error(node, .invalidDuration, "\(path): must be greater than 0")
             return nil
         }
         return d
@@ -72,7 +72,7 @@ extension ConfigReader {
     mutating func int(_ node: Node, path: String) -> Int? {
         guard let s = string(node, path: path)?.value else { return nil }
         guard let n = Int(s) else {
-            error(node, "wrong_type", "\(path): \"\(s)\" is not a whole number")
+            error(node, .wrongType, "\(path): \"\(s)\" is not a whole number")
             return nil
         }
         return n
@@ -84,7 +84,7 @@ extension ConfigReader {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default:
-            error(node, "wrong_type", "\(path): \"\(s)\" is not true or false")
+            error(node, .wrongType, "\(path): \"\(s)\" is not true or false")
             return nil
         }
     }

@@ -25,7 +25,7 @@ struct ConfigReader {
 
     mutating func config(_ root: Node?) -> LoopwatchConfig? {
         guard let root else {
-            error(nil, "empty", "the configuration is empty; it needs at least kafka and policies")
+            error(nil, .empty, "the configuration is empty; it needs at least kafka and policies")
             return nil
         }
         guard let top = mapping(root, path: "", allowed: ConfigSection.rootKeys) else { return nil }
@@ -49,7 +49,7 @@ struct ConfigReader {
     }
 
     /// Records an error at `node` (1:1 without one); substituted values are redacted.
-    mutating func error(_ node: Node?, _ code: String, _ message: String) {
+    mutating func error(_ node: Node?, _ code: ConfigError.Code, _ message: String) {
         let (line, column) = position(node)
         errors.append(
             ConfigError(file: file, line: line, column: column, code: code, message: substitution.redacted(message)))
@@ -65,7 +65,7 @@ struct ConfigReader {
     /// `node` unless it is absent or null (then `path: missing` is reported at `parent`).
     mutating func required(_ node: Node?, in parent: Node, path: String) -> Node? {
         guard let node, !isNull(node) else {
-            error(parent, "missing_key", "\(path): missing")
+            error(parent, .missingKey, "\(path): missing")
             return nil
         }
         return node
@@ -80,13 +80,13 @@ struct ConfigReader {
     mutating func mapping(_ node: Node, path: String, allowed: [String]?) -> [Entry]? {
         guard case .mapping(let m) = node else {
             let what = path.isEmpty ? "the configuration" : path
-            error(node, "wrong_type", "\(what): expected a mapping of keys to values")
+            error(node, .wrongType, "\(what): expected a mapping of keys to values")
             return nil
         }
         var out: [Entry] = []
         for (k, v) in m {
             guard case .scalar(let ks) = k else {
-                error(k, "wrong_type", "\(path): keys must be plain strings")
+                error(k, .wrongType, "\(path): keys must be plain strings")
                 continue
             }
             let key = ks.string
@@ -94,7 +94,7 @@ struct ConfigReader {
                 let full = path.isEmpty ? key : "\(path).\(key)"
                 let hint = Suggestion.closest(to: key, among: allowed).map { " — did you mean \"\($0)\"?" }
                     ?? " (allowed: \(allowed.joined(separator: ", ")))"
-                error(k, "unknown_key", "\(full): unknown key\(hint)")
+                error(k, .unknownKey, "\(full): unknown key\(hint)")
                 continue
             }
             out.append((key, k, v))

@@ -6,7 +6,7 @@
 struct ConfigSubstitution {
     /// Why a string could not be substituted; `message` follows the key path in the error.
     struct Failure: Error {
-        var code: String
+        var code: ConfigError.Code
         var message: String
     }
 
@@ -37,7 +37,7 @@ struct ConfigSubstitution {
             }
             out += rest[..<r.lowerBound]
             guard let close = rest[r.upperBound...].firstIndex(of: "}") else {
-                throw Failure(code: "invalid_substitution", message: "unterminated ${…}")
+                throw Failure(code: .invalidSubstitution, message: "unterminated ${…}")
             }
             let reference = String(rest[r.upperBound..<close])
             rest = rest[rest.index(after: close)...]
@@ -56,7 +56,7 @@ struct ConfigSubstitution {
         if reference.hasPrefix("env:") {
             let name = String(reference.dropFirst(4))
             guard let value = environment[name] else {
-                throw Failure(code: "missing_env", message: "environment variable \(name) is not set")
+                throw Failure(code: .missingEnv, message: "environment variable \(name) is not set")
             }
             return value
         }
@@ -67,11 +67,11 @@ struct ConfigSubstitution {
                 if value.hasSuffix("\n") { value.removeLast() }
                 return value
             } catch {
-                throw Failure(code: "missing_file", message: "cannot read \(file)")
+                throw Failure(code: .missingFile, message: "cannot read \(file)")
             }
         }
         throw Failure(
-            code: "invalid_substitution",
+            code: .invalidSubstitution,
             message: "unknown substitution ${\(reference.prefix(20))}; use ${file:PATH} or ${env:NAME}")
     }
 

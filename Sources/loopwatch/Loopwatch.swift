@@ -34,6 +34,6 @@ func loadConfigurationOrExit(_ path: String) throws -> LoopwatchConfig {
         return try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
     } catch {
         StandardError.write("\(error)\n")
-        throw ExitStatus.badConfig
+        throw error.isConfigurationError ? ExitStatus.badConfig : ExitCode.failure
     }
 }

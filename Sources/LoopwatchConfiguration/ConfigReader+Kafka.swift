@@ -1,3 +1,4 @@
+import KafkaClient
 import LoopwatchCore
 import Yams
 
@@ -68,7 +69,7 @@ extension ConfigReader {
     }
 
     /// `kafka.properties`: passed to librdkafka as they are. A substituted value, or a key named
-    /// like a secret, is marked secret.
+    /// like a secret (``KafkaConfiguration/isSecret(key:)``), is marked secret.
     private mutating func properties(_ node: Node, into k: inout LoopwatchConfig.Kafka) {
         guard let props = mapping(node, path: "kafka.properties", allowed: nil) else { return }
         for (key, _, v) in props {
@@ -80,13 +81,7 @@ extension ConfigReader {
             }
             guard let s = string(v, path: path) else { continue }
             k.properties[key] = s.value
-            if s.substituted || Self.looksSecret(key) { k.secretKeys.insert(key) }
+            if s.substituted || KafkaConfiguration.isSecret(key: key) { k.secretKeys.insert(key) }
         }
-    }
-
-    static func looksSecret(_ key: String) -> Bool {
-        let k = key.lowercased()
-        return ["password", "secret", "token", "sasl.jaas.config", "ssl.key", "sasl.oauthbearer.config"]
-            .contains { k.contains($0) }
     }
 }

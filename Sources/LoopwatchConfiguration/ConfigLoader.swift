@@ -9,8 +9,21 @@ import Yams
 /// `${file:PATH}` (content, one trailing newline removed) and `${env:NAME}` are substituted in
 /// any string; `$${` is a literal `${`. Substituted values never appear in errors or logs.
 public enum ConfigLoader {
+    /// What a configuration is loaded for, which decides what must be resolvable.
+    public enum Purpose: Sendable, Hashable {
+        /// Everything is resolved and verified: `run`, `check-config`, a reload.
+        case full
+        /// For the Kafka-free commands (`replay`, `report`; SPEC §8): `${file:…}` / `${env:…}`
+        /// inside `kafka.properties` are checked for form but not resolved — the broker's
+        /// credentials need not be there. Such a value is ``KafkaConfiguration/redactionMarker``
+        /// and its key is in `secretKeys`. Everything else is validated as for ``full``.
+        case offline
+    }
+
     /// Reads and validates `path`.
-    public static func load(path: String, environment: [String: String]) throws(ConfigErrors) -> LoopwatchConfig {
+    public static func load(
+        path: String, environment: [String: String], purpose: Purpose = .full
+    ) throws(ConfigErrors) -> LoopwatchConfig {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -21,14 +34,15 @@ public enum ConfigLoader {
                     message: "cannot read the configuration: \(error.localizedDescription)")
             ])
         }
-        return try load(yaml: text, file: path, environment: environment) {
+        return try load(yaml: text, file: path, environment: environment, purpose: purpose) {
             try String(contentsOfFile: $0, encoding: .utf8)
         }
     }
 
     /// Validates YAML text; `file` names it in errors, `readFile` serves `${file:…}`.
     public static func load(
-        yaml: String, file: String, environment: [String: String], readFile: (String) throws -> String
+        yaml: String, file: String, environment: [String: String], purpose: Purpose = .full,
+        readFile: (String) throws -> String
     ) throws(ConfigErrors) -> LoopwatchConfig {
         let root: Node?
         do {
@@ -41,7 +55,7 @@ public enum ConfigLoader {
             ])
         }
         let (config, errors) = withoutActuallyEscaping(readFile) { readFile in
-            var reader = ConfigReader(file: file, environment: environment, readFile: readFile)
+            var reader = ConfigReader(file: file, purpose: purpose, environment: environment, readFile: readFile)
             let config = reader.config(root)
             return (config, reader.errors)
         }

@@ -69,9 +69,11 @@ extension ConfigReader {
     }
 
     /// `kafka.properties`: passed to librdkafka as they are. A substituted value, or a key named
-    /// like a secret (``KafkaConfiguration/isSecret(key:)``), is marked secret.
+    /// like a secret (``KafkaConfiguration/isSecret(key:)``), is marked secret. Loaded
+    /// ``ConfigLoader/Purpose/offline``, substitutions here are checked but not resolved.
     private mutating func properties(_ node: Node, into k: inout LoopwatchConfig.Kafka) {
         guard let props = mapping(node, path: "kafka.properties", allowed: nil) else { return }
+        let resolving = purpose != .offline
         for (key, _, v) in props {
             let path = "kafka.properties.\(key)"
             if isNull(v) {
@@ -79,7 +81,7 @@ extension ConfigReader {
                     v, .invalidValue, "\(path): no value (give one, or remove the key to keep librdkafka's default)")
                 continue
             }
-            guard let s = string(v, path: path) else { continue }
+            guard let s = string(v, path: path, resolving: resolving) else { continue }
             k.properties[key] = s.value
             if s.substituted || KafkaConfiguration.isSecret(key: key) { k.secretKeys.insert(key) }
         }

@@ -4,15 +4,15 @@ import Yams
 /// Scalars: strings (substituted), lists of strings, durations, numbers, booleans. Each reports
 /// its own errors at the node and returns nil for a bad value.
 extension ConfigReader {
-    /// A scalar as text (numbers and booleans too), with `${file:…}` / `${env:…}` substituted;
-    /// `substituted` marks secrets.
-    mutating func string(_ node: Node, path: String) -> (value: String, substituted: Bool)? {
+    /// A scalar as text (numbers and booleans too), with `${file:…}` / `${env:…}` substituted
+    /// (or, unless `resolving`, only checked); `substituted` marks secrets.
+    mutating func string(_ node: Node, path: String, resolving: Bool = true) -> (value: String, substituted: Bool)? {
         guard case .scalar(let s) = node else {
             error(node, .wrongType, "\(path): expected a string")
             return nil
         }
         do {
-            return try substitution.resolve(s.string)
+            return try substitution.resolve(s.string, resolving: resolving)
         } catch {
             self.error(node, error.code, "\(path): \(error.message)")
             return nil

@@ -7,14 +7,19 @@ import Yams
 /// holds the entry point and the helpers that read mappings and report errors.
 struct ConfigReader {
     let file: String
+    let purpose: ConfigLoader.Purpose
     var substitution: ConfigSubstitution
     var errors: [ConfigError] = []
     /// Names under `calendars:`, including those with errors (a policy naming one of those is
     /// not told the calendar doesn't exist: the calendar's own error says what is wrong).
     var declaredCalendars: Set<String> = []
 
-    init(file: String, environment: [String: String], readFile: @escaping (String) throws -> String) {
+    init(
+        file: String, purpose: ConfigLoader.Purpose, environment: [String: String],
+        readFile: @escaping (String) throws -> String
+    ) {
         self.file = file
+        self.purpose = purpose
         self.substitution = ConfigSubstitution(environment: environment, readFile: readFile)
     }
 

@@ -1,8 +1,14 @@
+import KafkaClient
+
 /// `${file:PATH}` (the file's content, one trailing newline removed) and `${env:NAME}` in
 /// configuration strings; `$${` is a literal `${`.
 ///
 /// Remembers every value it substituted, so that ``redacted(_:)`` can keep them out of error
 /// messages: a substituted value is treated as a secret.
+///
+/// A string can also be checked without resolving it (``resolve(_:resolving:)``): its references
+/// must be well formed, but no variable or file is read and the value is
+/// ``KafkaConfiguration/redactionMarker``.
 struct ConfigSubstitution {
     /// Why a string could not be substituted; `message` follows the key path in the error.
     struct Failure: Error {
@@ -10,8 +16,15 @@ struct ConfigSubstitution {
         var message: String
     }
 
-    /// What stands for a substituted value in an error message.
+    /// What stands for a substituted value in an error message (``ConfigLoaderTests`` pin this
+    /// text; ``KafkaConfiguration/redactionMarker`` is what stands for a secret value elsewhere).
     static let placeholder = "<substituted value>"
+
+    /// A well-formed reference: `env:NAME` or `file:PATH`.
+    enum Reference {
+        case env(String)
+        case file(String)
+    }
 
     let environment: [String: String]
     let readFile: (String) throws -> String
@@ -23,8 +36,12 @@ struct ConfigSubstitution {
         self.readFile = readFile
     }
 
-    /// `text` with every reference replaced; `substituted` is true when there was one.
-    mutating func resolve(_ text: String) throws(Failure) -> (value: String, substituted: Bool) {
+    /// `text` with every reference replaced; `substituted` is true when there was one. When
+    /// `resolving` is false, a text with a reference is only checked, and its value is
+    /// ``KafkaConfiguration/redactionMarker``.
+    mutating func resolve(
+        _ text: String, resolving: Bool = true
+    ) throws(Failure) -> (value: String, substituted: Bool) {
         guard text.contains("${") else { return (text, false) }
         var out = ""
         var substituted = false
@@ -39,29 +56,38 @@ struct ConfigSubstitution {
             guard let close = rest[r.upperBound...].firstIndex(of: "}") else {
                 throw Failure(code: .invalidSubstitution, message: "unterminated ${…}")
             }
-            let reference = String(rest[r.upperBound..<close])
+            let reference = try Self.reference(String(rest[r.upperBound..<close]))
             rest = rest[rest.index(after: close)...]
+            substituted = true
+            guard resolving else { continue }
             let value = try self.value(of: reference)
             out += value
             if !value.isEmpty { substitutedValues.insert(value) }
-            substituted = true
         }
+        if substituted, !resolving { return (KafkaConfiguration.redactionMarker, true) }
         out += rest
         if substituted, !out.isEmpty { substitutedValues.insert(out) }
         return (out, substituted)
     }
 
-    /// The value `env:NAME` or `file:PATH` stands for.
-    private func value(of reference: String) throws(Failure) -> String {
-        if reference.hasPrefix("env:") {
-            let name = String(reference.dropFirst(4))
+    /// What is between `${` and `}`.
+    private static func reference(_ text: String) throws(Failure) -> Reference {
+        if text.hasPrefix("env:") { return .env(String(text.dropFirst(4))) }
+        if text.hasPrefix("file:") { return .file(String(text.dropFirst(5))) }
+        throw Failure(
+            code: .invalidSubstitution,
+            message: "unknown substitution ${\(text.prefix(20))}; use ${file:PATH} or ${env:NAME}")
+    }
+
+    /// The value a reference stands for.
+    private func value(of reference: Reference) throws(Failure) -> String {
+        switch reference {
+        case .env(let name):
             guard let value = environment[name] else {
                 throw Failure(code: .missingEnv, message: "environment variable \(name) is not set")
             }
             return value
-        }
-        if reference.hasPrefix("file:") {
-            let file = String(reference.dropFirst(5))
+        case .file(let file):
             do {
                 var value = try readFile(file)
                 if value.hasSuffix("\n") { value.removeLast() }
@@ -70,9 +96,6 @@ struct ConfigSubstitution {
                 throw Failure(code: .missingFile, message: "cannot read \(file)")
             }
         }
-        throw Failure(
-            code: .invalidSubstitution,
-            message: "unknown substitution ${\(reference.prefix(20))}; use ${file:PATH} or ${env:NAME}")
     }
 
     /// `message` with every substituted value replaced by ``placeholder``: a secret that fails

@@ -25,7 +25,7 @@ struct ReplayCommand: ParsableCommand {
     var until: String?
 
     func run() throws {
-        let loaded = try loadConfigurationOrExit(config)
+        let loaded = try loadConfigurationOrExit(config, purpose: .offline)
         var untilInstant: Timestamp? = nil
         if let until {
             guard let t = RFC3339.parse(until) else {

@@ -46,7 +46,13 @@ let package = Package(
         ),
         .target(
             name: "LoopwatchCore",
+            swiftSettings: strict
+        ),
+        // The YAML reader: builds and validates the domain configuration (SPEC §7).
+        .target(
+            name: "LoopwatchConfiguration",
             dependencies: [
+                "LoopwatchCore", "KafkaClient",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -68,7 +74,7 @@ let package = Package(
             name: "loopwatch",
             dependencies: [
                 // KafkaClient: `demo` produces its sample stream and reads the alerts itself.
-                "LoopwatchCore", "LoopwatchWorker", "KafkaClient",
+                "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker", "KafkaClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,7 +96,8 @@ let package = Package(
         .testTarget(
             name: "loopwatchTests",
             dependencies: [
-                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchWorker", "LoopwatchTestSupport",
+                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker",
+                "LoopwatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -104,6 +111,14 @@ let package = Package(
             name: "LoopwatchCoreTests",
             dependencies: [
                 "LoopwatchCore", "LoopwatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoopwatchConfigurationTests",
+            dependencies: [
+                "LoopwatchConfiguration", "LoopwatchCore", "KafkaClient",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LoopwatchConfiguration
 import LoopwatchCore
 import LoopwatchWorker
 import ServiceLifecycle
@@ -33,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = config
-        let loaded = try loadConfigurationOrExit(path)
+        let loaded = try loadConfigurationOrExit(path, purpose: .full)
         let format = logFormat ?? .automatic(environment: environment)
         let level = logLevel
         LoggingSystem.bootstrap { LoopwatchLogHandler(label: $0, format: format, level: level) }
@@ -44,7 +45,9 @@ struct RunCommand: AsyncParsableCommand {
         let status = WorkerStatus()
         let worker = WorkerService(
             config: loaded,
-            readConfig: { try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment) },
+            readConfig: {
+                try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment, purpose: .full)
+            },
             instanceID: instanceID ?? ProcessInfo.processInfo.hostName,
             logger: logger, metrics: metrics, status: status)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: worker)]

@@ -27,11 +27,12 @@ final class KafkaClientContext: Sendable {
         return Unmanaged<KafkaClientContext>.fromOpaque(opaque).takeUnretainedValue()
     }
 
-    /// Replaces any secret configuration value occurring in `text` by `[redacted]`.
+    /// Replaces any secret configuration value occurring in `text` by
+    /// ``KafkaConfiguration/redactionMarker``.
     func scrub(_ text: String) -> String {
         var text = text
         for secret in secretValues where text.contains(secret) {
-            text = text.replacing(secret, with: "[redacted]")
+            text = text.replacing(secret, with: KafkaConfiguration.redactionMarker)
         }
         return text
     }

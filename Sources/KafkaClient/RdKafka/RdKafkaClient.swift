@@ -103,7 +103,7 @@ final class RdKafkaClient: @unchecked Sendable {
         guard result != RD_KAFKA_CONF_OK else { return }
         let detail: String
         if secret {
-            detail = result == RD_KAFKA_CONF_UNKNOWN ? "unknown property" : "invalid value (redacted)"
+            detail = result == RD_KAFKA_CONF_UNKNOWN ? "unknown property" : "invalid value \(KafkaConfiguration.redactionMarker)"
         } else {
             detail = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }

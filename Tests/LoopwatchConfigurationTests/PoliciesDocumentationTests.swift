@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+@testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
 /// docs/policies.md documents every key the loader accepts, and the shipped example loads.
 @Suite struct PoliciesDocumentationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func everyAcceptedKeyIsDocumented() throws {
         let doc = try String(contentsOf: Self.root.appendingPathComponent("docs/policies.md"), encoding: .utf8)

@@ -1,4 +1,5 @@
 import Testing
+@testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
 /// `data.policy_version`: a hash of the policy as loaded, blind to formatting, not to meaning.

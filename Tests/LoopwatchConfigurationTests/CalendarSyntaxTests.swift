@@ -1,4 +1,5 @@
 import Testing
+@testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
 /// Day specs and intervals of `calendars.<name>.weekly` (weekday 0 = Sunday).

@@ -1,3 +1,4 @@
+import LoopwatchConfiguration
 import LoopwatchCore
 import Testing
 
@@ -23,12 +24,5 @@ import Testing
         #expect(a.policies.version == b.policies.version)
         #expect(a.policies.version != c.policies.version)
         #expect(a.policies.version.count == 16)
-    }
-
-    @Test func redactedDescriptionHidesSecrets() throws {
-        let text = try Self.config(firstResponse: "4h").redactedDescription
-        #expect(!text.contains("hunter2"))
-        #expect(text.contains("kafka.properties.sasl.password=***"))
-        #expect(text.contains("kafka.properties.sasl.username=loopwatch"))
     }
 }

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+@testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
 /// The edges of business time: starting exactly at an opening or a closing, zero spans, spans of

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+@testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
 /// Business-time arithmetic in real zones: Qatar's Sun–Thu week with a lunch break and holidays,

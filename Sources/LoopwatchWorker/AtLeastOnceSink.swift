@@ -10,8 +10,9 @@ struct AtLeastOnceSink: OutputSink {
     private let metrics: WorkerMetrics
     private let logger: Logger
     private let timeout: Duration
-    private var offsets: [TopicPartition: Int64] = [:]
-    private(set) var openedAt: ContinuousClock.Instant?
+    private var pending = UncommittedOutput()
+
+    var openedAt: ContinuousClock.Instant? { pending.openedAt }
 
     init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration) throws(KafkaError) {
         producer = try KafkaProducer(configuration: configuration, logger: logger)
@@ -21,27 +22,24 @@ struct AtLeastOnceSink: OutputSink {
     }
 
     mutating func produce(_ records: [KafkaProducerRecord], offsets: [TopicPartition: Int64]) throws(KafkaError) {
-        if openedAt == nil { openedAt = .now }
-        self.offsets.merge(offsets) { _, new in new }
+        pending.take(offsets)
         for r in records { try producer.enqueue(r, maxBlock: timeout) }
     }
 
     mutating func commit(consumer: KafkaConsumer) throws(KafkaError) {
-        guard openedAt != nil else { return }
-        let list = offsets.map { TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+        guard !pending.isEmpty else { return }
+        let list = pending.offsetList
         try Self.retryingCommit(logger: logger) { () throws(KafkaError) in
             try producer.flush(timeout: timeout)
             if !list.isEmpty { try consumer.commit(offsets: list) }
         }
-        openedAt = nil
-        offsets.removeAll(keepingCapacity: true)
+        pending.clear()
         metrics.transactionsCommitted.increment()
     }
 
     mutating func fail(_ error: KafkaError, stop: () -> Bool) {
         metrics.transactionsFailed.increment()
-        openedAt = nil
-        offsets.removeAll()
+        pending.clear()
     }
 
     func shutdown(timeout: Duration) { producer.shutdown(timeout: timeout) }

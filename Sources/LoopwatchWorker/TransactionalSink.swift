@@ -14,8 +14,9 @@ struct TransactionalSink: OutputSink {
     private let metrics: WorkerMetrics
     private let logger: Logger
     private let timeout: Duration
-    private var offsets: [TopicPartition: Int64] = [:]
-    private(set) var openedAt: ContinuousClock.Instant?
+    private var pending = UncommittedOutput()
+
+    var openedAt: ContinuousClock.Instant? { pending.openedAt }
 
     /// Creates the producer and registers its `transactional.id` (fencing an older instance and
     /// ending its open transaction).
@@ -34,32 +35,27 @@ struct TransactionalSink: OutputSink {
     }
 
     mutating func produce(_ records: [KafkaProducerRecord], offsets: [TopicPartition: Int64]) throws(KafkaError) {
-        if openedAt == nil {
-            try producer.beginTransaction()
-            openedAt = .now
-        }
-        self.offsets.merge(offsets) { _, new in new }
+        if pending.isEmpty { try producer.beginTransaction() }
+        pending.take(offsets)
         for r in records { try producer.enqueue(r, maxBlock: timeout) }
     }
 
     mutating func commit(consumer: KafkaConsumer) throws(KafkaError) {
-        guard openedAt != nil else { return }
-        let list = offsets.map { TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) }
+        guard !pending.isEmpty else { return }
+        let list = pending.offsetList
         try Self.retryingCommit(logger: logger) { () throws(KafkaError) in
             if !list.isEmpty {
                 try producer.sendOffsetsToTransaction(offsets: list, groupMetadata: try consumer.groupMetadata(), timeout: timeout)
             }
             try producer.commitTransaction(timeout: timeout)
         }
-        openedAt = nil
-        offsets.removeAll(keepingCapacity: true)
+        pending.clear()
         metrics.transactionsCommitted.increment()
     }
 
     mutating func fail(_ error: KafkaError, stop: () -> Bool) {
         metrics.transactionsFailed.increment()
-        openedAt = nil
-        offsets.removeAll()
+        pending.clear()
         if error.requiresAbort, !error.isFatal {
             do {
                 try producer.abortTransaction(timeout: timeout)

@@ -47,7 +47,13 @@ let package = Package(
         ),
         .target(
             name: "LoopwatchCore",
+            swiftSettings: strict
+        ),
+        // The YAML reader: builds and validates the domain configuration (SPEC §7).
+        .target(
+            name: "LoopwatchConfiguration",
             dependencies: [
+                "LoopwatchCore", "KafkaClient",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -74,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "loopwatch",
             dependencies: [
-                "LoopwatchCore", "LoopwatchWorker", "LoopwatchReport",
+                // KafkaClient: `demo` produces its sample stream and reads the alerts itself.
+                "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker", "KafkaClient", "LoopwatchReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -83,19 +90,21 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaClientTests",
-            dependencies: ["KafkaClient"],
+            dependencies: ["KafkaClient", "LoopwatchTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         // Helpers shared by the test targets (bounded waits, a seeded generator).
         .target(
             name: "LoopwatchTestSupport",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/LoopwatchTestSupport",
             swiftSettings: strict
         ),
         .testTarget(
             name: "loopwatchTests",
             dependencies: [
-                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchWorker", "LoopwatchTestSupport",
+                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker",
+                "LoopwatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -109,6 +118,14 @@ let package = Package(
             name: "LoopwatchCoreTests",
             dependencies: [
                 "LoopwatchCore", "LoopwatchTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LoopwatchConfigurationTests",
+            dependencies: [
+                "LoopwatchConfiguration", "LoopwatchCore", "KafkaClient",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict

@@ -16,6 +16,7 @@ systemd-analyze security --offline=yes --threshold=20 "$dir/loopwatch.service" >
 tail -n 1 "$dir/security.txt"
 if command -v promtool >/dev/null; then
   promtool check rules "$root/deploy/prometheus/loopwatch-rules.yaml"
+  for t in "$root"/deploy/prometheus/tests/*.test.yaml; do promtool test rules "$t"; done
 else
   echo "promtool not found: skipping the alert rule check (Debian package: prometheus)"
 fi

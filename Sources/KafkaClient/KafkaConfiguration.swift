@@ -3,12 +3,12 @@
 /// Every entry is passed verbatim to `rd_kafka_conf_set`, in insertion order, so
 /// any property librdkafka understands (including `security.protocol`, `sasl.*`
 /// and `ssl.*`) can be set. Values of secret properties are never logged nor
-/// included in ``description`` or in errors: a key is secret when it is listed in
-/// ``secretKeys`` or when its name contains `password`, `secret`,
-/// `sasl.oauthbearer.config` or `ssl.key`.
+/// included in ``description`` or in errors (``redactionMarker`` stands in for them): a key
+/// is secret when it is listed in ``secretKeys`` or named like a secret
+/// (``isSecret(key:)``).
 public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
     /// Property names whose values must never appear in logs or descriptions
-    /// (in addition to the keys recognised by ``isSecret(_:)``).
+    /// (in addition to the keys named like a secret, ``isSecret(key:)``).
     public var secretKeys: Set<String>
 
     private var keys: [String] = []
@@ -56,11 +56,29 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
         self[key] == nil ? with(key, value) : self
     }
 
-    /// Whether the value of `key` must be redacted.
-    public func isSecret(_ key: String) -> Bool {
-        if secretKeys.contains(key) { return true }
+    /// What stands for a secret value wherever one would be shown: descriptions, log lines,
+    /// errors, and configuration values deliberately left unresolved.
+    public static let redactionMarker = "[redacted]"
+
+    /// Fragments that make a property name secret (case-insensitive, anywhere in the name).
+    private static let secretNameFragments = [
+        "password", "secret", "token", "sasl.jaas.config", "sasl.oauthbearer.config", "ssl.key", "ssl_key",
+    ]
+
+    /// Whether a property named `key` holds a secret by its name alone: it contains `password`,
+    /// `secret`, `token`, `sasl.jaas.config`, `sasl.oauthbearer.config`, `ssl.key` (private
+    /// keys and their passwords, key stores) or `ssl_key` (any case). The one rule for secret
+    /// names in loopwatch; values substituted from `${file:}` / `${env:}` are secret too, which
+    /// the configuration marks in ``secretKeys``.
+    public static func isSecret(key: String) -> Bool {
         let lowered = key.lowercased()
-        return ["password", "secret", "sasl.oauthbearer.config", "ssl.key"].contains { lowered.contains($0) }
+        return secretNameFragments.contains { lowered.contains($0) }
+    }
+
+    /// Whether the value of `key` must be redacted: listed in ``secretKeys`` or named like a
+    /// secret (``isSecret(key:)``).
+    public func isSecret(_ key: String) -> Bool {
+        secretKeys.contains(key) || Self.isSecret(key: key)
     }
 
     /// The non-empty values of all secret properties (used to scrub log lines).
@@ -68,10 +86,10 @@ public struct KafkaConfiguration: Sendable, Hashable, CustomStringConvertible {
         keys.filter(isSecret).compactMap { values[$0] }.filter { !$0.isEmpty }
     }
 
-    /// A human readable rendering with secret values replaced by `[redacted]`.
+    /// A human readable rendering with secret values replaced by ``redactionMarker``.
     public var description: String {
         let rendered = keys.map { key in
-            "\(key)=\(isSecret(key) ? "[redacted]" : values[key]!)"
+            "\(key)=\(isSecret(key) ? Self.redactionMarker : values[key]!)"
         }
         return "KafkaConfiguration(\(rendered.joined(separator: ", ")))"
     }

@@ -19,4 +19,16 @@ extension KafkaConsumer {
         if batch.errors.contains(where: \.isFatal), let fatal = client.fatalError() { throw fatal }
         return KafkaPollResult(messages: batch.messages, ends: batch.endOfPartition)
     }
+
+    /// ``pollWithEnds(maxMessages:timeout:)`` with the rebalances it triggers delivered to
+    /// `onRebalance` — synchronously, on the calling thread, before librdkafka applies them —
+    /// instead of the consumer's handler. The handler need not be `Sendable`: a loop that owns
+    /// its thread can let it change the loop's own state.
+    public func pollWithEnds(
+        maxMessages: Int, timeout: Duration, onRebalance: (KafkaRebalanceEvent) -> Void
+    ) throws(KafkaError) -> KafkaPollResult {
+        try client.context.scopedRebalanceHandler.with(onRebalance) { () throws(KafkaError) in
+            try pollWithEnds(maxMessages: maxMessages, timeout: timeout)
+        }
+    }
 }

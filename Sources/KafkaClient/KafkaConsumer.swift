@@ -35,7 +35,9 @@ public final class KafkaConsumer: Sendable {
     public let configuration: KafkaConfiguration
 
     /// Creates the consumer and subscribes to `topics`.
-    /// - Parameter rebalanceHandler: called synchronously on assign / revoke / lost.
+    /// - Parameter rebalanceHandler: called synchronously on assign / revoke / lost, unless the
+    ///   poll or close that triggers the rebalance brought its own handler
+    ///   (``pollWithEnds(maxMessages:timeout:onRebalance:)``, ``close(onRebalance:)``).
     /// - Throws: ``KafkaError`` for bad configuration, missing `group.id`, or a failed subscribe.
     public init(
         configuration: KafkaConfiguration,
@@ -54,7 +56,7 @@ public final class KafkaConsumer: Sendable {
         self.configuration = effective
         let client = try RdKafkaClient(
             type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger,
-            callbacks: .init(rebalance: rebalanceHandler))
+            callbacks: .init(rebalance: rebalanceHandler, rebalanceCallback: true))
         self.client = client
         rd_kafka_poll_set_consumer(client.kafka)
         guard let queue = rd_kafka_queue_get_consumer(client.kafka) else {
@@ -127,8 +129,18 @@ public final class KafkaConsumer: Sendable {
     /// Leaves the group (`rd_kafka_consumer_close`): stops the ``batches(maxMessages:pollTimeout:)``
     /// thread, runs the revoke handler on the calling thread so partitions move to other members,
     /// and ends the batch sequence. Idempotent. Blocks (bounded by `session.timeout.ms`);
-    /// call it from the polling thread or after polling stopped (from async code use ``KafkaThread/run(name:_:)``).
+    /// call it from the polling thread or after polling stopped (from async code use ``DedicatedThread/run(name:_:)``).
     public func close() {
+        close(onRebalance: { _ in }, scoped: false)
+    }
+
+    /// ``close()`` with the revoke delivered to `onRebalance`, on the calling thread, instead of
+    /// the consumer's handler: for a caller that owns its thread and its state.
+    public func close(onRebalance: (KafkaRebalanceEvent) -> Void) {
+        close(onRebalance: onRebalance, scoped: true)
+    }
+
+    private func close(onRebalance: (KafkaRebalanceEvent) -> Void, scoped: Bool) {
         let thread: KafkaPollThread?? = state.withLock { state in
             guard !state.closed else { return .none }
             state.closed = true
@@ -137,7 +149,10 @@ public final class KafkaConsumer: Sendable {
         }
         guard let thread else { return }
         thread?.stop()
-        let err = rd_kafka_consumer_close(client.kafka)
+        let err =
+            scoped
+            ? client.context.scopedRebalanceHandler.with(onRebalance) { rd_kafka_consumer_close(client.kafka) }
+            : rd_kafka_consumer_close(client.kafka)
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             client.logger.warning("consumer close failed", metadata: ["error": "\(KafkaErrorCode(err))"])
         }

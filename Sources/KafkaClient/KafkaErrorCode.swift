@@ -91,6 +91,8 @@ public struct KafkaErrorCode: Sendable, Hashable, CustomStringConvertible {
     /// Broker: transactional id authorization failed.
     public static let transactionalIDAuthorizationFailed = KafkaErrorCode(RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
     /// Broker: unknown member id.
+    /// Broker: another running static member has this `group.instance.id`.
+    public static let fencedInstanceID = KafkaErrorCode(RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)
     public static let unknownMemberID = KafkaErrorCode(RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID)
     /// Broker: illegal generation.
     public static let illegalGeneration = KafkaErrorCode(RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION)

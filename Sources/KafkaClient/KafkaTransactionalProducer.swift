@@ -4,7 +4,7 @@ import Logging
 /// A transactional producer (`transactional.id` required; idempotence is implied).
 ///
 /// Transaction calls are synchronous and block the calling thread: call them from a
-/// worker loop that owns its thread (or via ``KafkaThread/run(name:_:)`` from async code).
+/// worker loop that owns its thread (or via ``DedicatedThread/run(name:_:)`` from async code).
 /// Delivery reports are still served by the producer's own poll thread.
 ///
 /// Error handling contract, from the ``KafkaError`` classes:

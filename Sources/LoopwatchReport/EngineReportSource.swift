@@ -24,7 +24,7 @@ public struct EngineReportSource: ReportEngine {
     public var policies: PolicySet { engine.policies }
 
     public mutating func apply(_ event: UnsafePointer<InteractionEvent>) -> SLAEngine.ApplyResult {
-        engine.apply(event)
+        engine.apply(event.pointee)
     }
 
     public mutating func advance(to watermark: Timestamp) { engine.advance(to: watermark) }

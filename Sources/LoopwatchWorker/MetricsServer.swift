@@ -18,7 +18,7 @@ public struct MetricsServer: Service {
     /// A server for `listen` (`host:port`).
     public init(listen: String, metrics: WorkerMetrics, status: WorkerStatus, logger: Logger, livenessLimit: Duration = .seconds(30)) throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-            throw WorkerError(code: "bad_listen", message: "metrics.listen: \"\(listen)\" is not host:port")
+            throw WorkerError(code: .badListenAddress, message: "metrics.listen: \"\(listen)\" is not host:port")
         }
         var host = String(listen[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

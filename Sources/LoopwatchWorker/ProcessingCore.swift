@@ -185,10 +185,14 @@ struct ProcessingCore {
     }
 
     /// Moves everything produced since the last call into `records`: dead letters and alerts in
-    /// the order they arose, then the latest state of every changed conversation.
-    mutating func drainOutput(now: Timestamp, into records: inout [KafkaProducerRecord]) {
+    /// the order they arose, then the latest state of every changed conversation. Returns how
+    /// many alerts it moved.
+    @discardableResult
+    mutating func drainOutput(now: Timestamp, into records: inout [KafkaProducerRecord]) -> Int {
+        var alerts = 0
         for p in engines.keys.sorted() {
             for alert in engines[p]!.drainAlerts() {
+                alerts += 1
                 stats.alerts[alert.kind, default: 0] += 1
                 if alert.detectedLate { stats.lateAlerts += 1 }
                 if alert.kind != .resolved {
@@ -209,6 +213,7 @@ struct ProcessingCore {
                 stats.changelogRecords += 1
             }
         }
+        return alerts
     }
 
     /// Counters since the last call.

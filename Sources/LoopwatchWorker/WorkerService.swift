@@ -101,7 +101,7 @@ public struct WorkerService: Service {
         let settings = KafkaSettings(config.kafka, bootstrapServers: bootstrap, instanceID: instanceID)
         let topics = config.kafka.inputTopics + [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic]
         let logger = self.logger
-        var backoff = Duration.seconds(1)
+        var backoff = Backoff.connect
         while true {
             try Task.checkCancellation()
             do {
@@ -116,12 +116,13 @@ public struct WorkerService: Service {
             } catch let error as WorkerError {
                 throw error
             } catch {
+                if let k = error as? KafkaError, let fatal = WorkerError(kafka: k, instanceID: instanceID) { throw fatal }
                 let line = "waiting for Kafka at \(bootstrap): \(error)"
                 status.set(ready: false, status: line)
                 notifier.notify("STATUS=\(line)")
-                logger.warning("Kafka not reachable; retrying", metadata: ["error": "\(error)", "retry_in": "\(backoff)"])
-                try await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(30))
+                let wait = backoff.next()
+                logger.warning("Kafka not reachable; retrying", metadata: ["error": "\(error)", "retry_in": "\(wait)"])
+                try await Task.sleep(for: wait)
             }
         }
     }
@@ -133,7 +134,7 @@ public struct WorkerService: Service {
         let missing = all.filter { (counts[$0] ?? 0) == 0 }
         if !missing.isEmpty {
             throw WorkerError(
-                code: "topics_missing",
+                code: .topicsMissing,
                 message: "topic(s) \(missing.joined(separator: ", ")) do not exist; create them first (the state topic compacted, "
                     + "with as many partitions as the input topics) — see docs/operations.md")
         }
@@ -141,7 +142,7 @@ public struct WorkerService: Service {
         let mismatched = kafka.inputTopics.filter { counts[$0]! != state }
         if !mismatched.isEmpty {
             throw WorkerError(
-                code: "not_copartitioned",
+                code: .notCopartitioned,
                 message: "state topic \(kafka.stateTopic) has \(state) partitions but "
                     + mismatched.map { "\($0) has \(counts[$0]!)" }.joined(separator: ", ")
                     + "; they must be equal (co-partitioning)")

@@ -35,7 +35,5 @@ public final class WorkerStatus: Sendable {
         }
     }
 
-    func set(status: String) { state.withLock { $0.status = status } }
-
     func markStopped() { state.withLock { $0.stopped = true; $0.ready = false } }
 }

@@ -13,7 +13,7 @@ struct CheckConfigCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let config = try loadConfigurationOrExit(file)
+        let config = try loadConfigurationOrExit(file, purpose: .full)
         let policies = config.policies.policies
         print(
             "\(file): OK — \(policies.count) \(policies.count == 1 ? "policy" : "policies") "

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KafkaClient
 import Logging
+import LoopwatchConfiguration
 import LoopwatchCore
 import LoopwatchWorker
 import ServiceLifecycle

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopwatchConfiguration
 import LoopwatchCore
 
 /// `loopwatch`: keeps brands honest on social media (SPEC §8).
@@ -29,12 +30,13 @@ enum ExitStatus {
 }
 
 /// Loads a configuration for a command: on any error prints every `file:line:column: message`
-/// to standard error and exits 78 (SPEC §6).
-func loadConfigurationOrExit(_ path: String) throws -> LoopwatchConfig {
+/// to standard error and exits 78 (SPEC §6). Kafka-free commands load it `.offline` (the
+/// broker's credentials in `kafka.properties` need not be present), the others `.full`.
+func loadConfigurationOrExit(_ path: String, purpose: ConfigLoader.Purpose) throws -> LoopwatchConfig {
     do {
-        return try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment)
+        return try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment, purpose: purpose)
     } catch {
         StandardError.write("\(error)\n")
-        throw ExitStatus.badConfig
+        throw error.isConfigurationError ? ExitStatus.badConfig : ExitCode.failure
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoopwatchConfiguration
 import LoopwatchCore
 
 /// `loopwatch replay`: what the policies would have flagged for recorded events (no Kafka).
@@ -24,7 +25,7 @@ struct ReplayCommand: ParsableCommand {
     var until: String?
 
     func run() throws {
-        let loaded = try loadConfigurationOrExit(config)
+        let loaded = try loadConfigurationOrExit(config, purpose: .offline)
         var untilInstant: Timestamp? = nil
         if let until {
             guard let t = RFC3339.parse(until) else {

@@ -71,7 +71,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try loadConfigurationOrExit(config)
+        let loaded = try loadConfigurationOrExit(config, purpose: .offline)
         let options = try options(policyNames: loaded.policies.policies.map(\.name))
         var isDirectory: ObjCBool = false
         if events != "-", FileManager.default.fileExists(atPath: events, isDirectory: &isDirectory),

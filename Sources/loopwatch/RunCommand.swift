@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import KafkaClient
 import Logging
+import LoopwatchConfiguration
 import LoopwatchCore
 import LoopwatchWorker
 import ServiceLifecycle
@@ -34,7 +34,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let path = config
-        let loaded = try loadConfigurationOrExit(path)
+        let loaded = try loadConfigurationOrExit(path, purpose: .full)
         let format = logFormat ?? .automatic(environment: environment)
         let level = logLevel
         LoggingSystem.bootstrap { LoopwatchLogHandler(label: $0, format: format, level: level) }
@@ -45,7 +45,9 @@ struct RunCommand: AsyncParsableCommand {
         let status = WorkerStatus()
         let worker = WorkerService(
             config: loaded,
-            readConfig: { try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment) },
+            readConfig: {
+                try ConfigLoader.load(path: path, environment: ProcessInfo.processInfo.environment, purpose: .full)
+            },
             instanceID: instanceID ?? ProcessInfo.processInfo.hostName,
             logger: logger, metrics: metrics, status: status)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: worker)]
@@ -61,11 +63,8 @@ struct RunCommand: AsyncParsableCommand {
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
-        } catch let error as WorkerError where ["topics_missing", "not_copartitioned"].contains(error.code) {
+        } catch let error as WorkerError where error.isConfigurationError {
             logger.critical("\(error.message)", metadata: ["code": "\(error.code)"])
-            throw ExitStatus.badConfig
-        } catch let error as KafkaError where error.code == .invalidArgument {
-            logger.critical("kafka.properties rejected by librdkafka: \(error.message)")
             throw ExitStatus.badConfig
         } catch {
             logger.critical("worker failed", metadata: ["error": "\(error)"])

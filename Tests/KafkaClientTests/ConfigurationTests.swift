@@ -1,3 +1,4 @@
+import LoopwatchTestSupport
 import KafkaClient
 import Logging
 import Synchronization
@@ -59,28 +60,5 @@ import Testing
         producer.shutdown(timeout: .zero)
         #expect(gotLogs)
         #expect(lines.all.allSatisfy { !$0.contains("hunter2") })
-    }
-}
-
-/// Thread-safe storage of captured log lines.
-final class LineStore: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-/// A LogHandler recording messages.
-struct CapturingLogHandler: LogHandler {
-    let lines: LineStore
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lines.append("\(event.message)")
     }
 }

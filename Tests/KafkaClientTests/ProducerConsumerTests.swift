@@ -25,7 +25,7 @@ import Testing
         }
         #expect(reports[0]?.partition == 0 && reports[0]?.offset == 0)
         #expect(reports[9]?.partition == 0 && reports[9]?.offset == 3)
-        try await KafkaThread.run { producer.shutdown() }
+        await DedicatedThread.run { producer.shutdown() }
 
         let messages = try await T.blocking {
             let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
@@ -74,7 +74,7 @@ import Testing
         for i in 0..<50 {
             try producer.enqueue(KafkaProducerRecord(topic: topic, key: T.bytes("k\(i)"), value: T.bytes("\(i)")), maxBlock: .seconds(5))
         }
-        try await KafkaThread.run { () throws(KafkaError) in
+        try await DedicatedThread.run { () throws(KafkaError) in
             try producer.flush(timeout: .seconds(10))
             producer.shutdown()
         }
@@ -87,7 +87,7 @@ import Testing
             received += batch.count
         }
         #expect(received == 50)
-        try await KafkaThread.run { consumer.close() }
+        await DedicatedThread.run { consumer.close() }
         // After close the sequence finishes (buffered batches, if any, first).
         while try await iterator.next() != nil {}
         #expect(throws: KafkaError.self) { try consumer.poll(maxMessages: 1, timeout: .zero) }
@@ -107,7 +107,7 @@ import Testing
             offsets.append(try await producer.send(KafkaProducerRecord(topic: topic, value: T.bytes("v\(i)"))).offset)
         }
         #expect(offsets == [1, 2, 3, 4, 5])
-        try await KafkaThread.run { producer.shutdown() }
+        await DedicatedThread.run { producer.shutdown() }
 
         let values = try await T.blocking {
             let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)

@@ -25,7 +25,8 @@ final class WorkerHarness: Sendable {
 
     init(
         partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero,
-        guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))"
+        guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))",
+        properties: [String: String] = [:]
     ) throws {
         cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
         self.partitions = partitions
@@ -34,7 +35,8 @@ final class WorkerHarness: Sendable {
         processing.allowedLateness = lateness
         processing.guarantee = guarantee
         config = LoopwatchConfig(
-            kafka: .init(bootstrapServers: cluster.bootstrapServers, groupID: group), processing: processing,
+            kafka: .init(bootstrapServers: cluster.bootstrapServers, groupID: group, properties: properties),
+            processing: processing,
             policies: PolicySet(policies))
         for t in [config.kafka.inputTopics[0], config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic] {
             try cluster.createTopic(name: t, partitions: partitions)
@@ -56,18 +58,17 @@ final class WorkerHarness: Sendable {
         }
     }
 
-    func startWorker(instance: String = "w1") -> RunningWorker {
+    func startWorker(instance: String = "w1", logger: Logger = WorkerHarness.logger) -> RunningWorker {
         let status = WorkerStatus()
         let pipeline = Pipeline(
-            config: config, bootstrapServers: cluster.bootstrapServers, instanceID: instance, logger: Self.logger,
+            config: config, bootstrapServers: cluster.bootstrapServers, instanceID: instance, logger: logger,
             metrics: WorkerMetrics(), status: status)
         let worker = RunningWorker(pipeline: pipeline)
-        let thread = Thread {
+        DedicatedThread.start(name: "test-pipeline-\(instance)") {
             let result: Result<Void, any Error>
             do { try pipeline.run(); result = .success(()) } catch { result = .failure(error) }
             worker.done.withLock { $0 = result }
         }
-        thread.start()
         return worker
     }
 

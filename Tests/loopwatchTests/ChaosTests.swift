@@ -1,5 +1,6 @@
 import Foundation
 import KafkaClient
+import LoopwatchConfiguration
 import LoopwatchCore
 import LoopwatchTestSupport
 import LoopwatchWorker

@@ -1,60 +1,19 @@
-/// One concern cycle derived from a conversation's history: from the oldest unanswered customer
-/// message until the acknowledgement (or close) that answers it.
-struct Concern: Equatable {
-    /// `occurred_at` of the oldest unanswered customer message.
-    var since: Int64
-    var metric: SLAMetric
-    /// Policy of the latest customer message in the cycle (match is re-evaluated on each one).
-    var policy: UInt16
-    /// History range of the cycle: `start` is its first message, `end` the answering entry or
-    /// `history.count` while open.
-    var start: Int
-    var end: Int
-    /// `occurred_at` of the answering acknowledgement or close; nil while open.
-    var endAt: Int64?
-    /// Whether it ended by `closed` (no `resolved` alert then).
-    var closed: Bool
-}
-
-/// What the engine's hot path reads of each policy, in flat arrays.
-struct PolicyTable: Sendable {
-    /// Target in ms per `policy * 2 + metric`; -1 when the policy does not measure the metric.
-    var targets: [Int64]
-    var calendars: [BusinessCalendar?]
-    var countsAutomated: [Bool]
-    /// Ignore rules of policies that have any (nil otherwise, so most responses skip them).
-    var ignores: [IgnoreRules?]
-    /// Planned alerts, flat: those of `policy * 2 + metric` are `planItems[planStart[i]..<planStart[i + 1]]`
-    /// (one array, so reading a plan retains nothing).
-    var planItems: [SLAEngine.PlannedAlert]
-    var planStart: [Int]
-
-    init(_ set: PolicySet) {
-        let plans = SLAEngine.plans(for: set)
-        planItems = plans.flatMap { $0 }
-        planStart = [0]
-        for plan in plans { planStart.append(planStart[planStart.count - 1] + plan.count) }
-        ignores = set.policies.map { $0.ignore.textMatches.isEmpty ? nil : $0.ignore }
-        targets = set.policies.flatMap { [$0.firstResponse?.millis ?? -1, $0.nextResponse?.millis ?? -1] }
-        calendars = set.policies.map(\.calendar)
-        countsAutomated = set.policies.map(\.countAutomatedReplies)
-    }
-
-    @inline(__always) func target(policy p: Int, metric: SLAMetric) -> TimeSpan? {
-        let i = p &* 2 &+ Int(metric.rawValue)
-        guard p < calendars.count, targets[i] >= 0 else { return nil }
-        return TimeSpan(millis: targets[i])
-    }
-}
-
 /// Derives concern cycles and SLA-clock instants from a conversation's sorted history.
 enum ConcernTimeline {
     static let noPolicy: UInt16 = .max
 
     /// Walks the history in `occurred_at` order and returns every concern cycle in it.
-    static func concerns(of state: borrowing ConversationState, table: borrowing PolicyTable, into out: inout [Concern]) {
+    ///
+    /// A concern is a `next_response` when the brand answered before it: a human
+    /// acknowledgement, a close, or an automated acknowledgement where the policy of the
+    /// concern's first message counts automated replies (SPEC §2) — whether or not that
+    /// acknowledgement answered anything.
+    static func concerns(
+        of state: borrowing ConversationState, table: borrowing PolicyTable, into out: inout [Concern]
+    ) {
         out.removeAll(keepingCapacity: true)
         var answeredBefore = !state.flags.isDisjoint(with: [.acknowledged, .closed])
+        var automatedBefore = false
         var open: Concern? = nil
         let n = state.history.count
         for i in 0..<n {
@@ -62,21 +21,18 @@ enum ConcernTimeline {
             switch e.kind {
             case .message:
                 if open == nil {
+                    let acknowledged = answeredBefore
+                        || (automatedBefore && table.countsAutomatedReplies(policy: Int(e.policy)))
                     open = Concern(
-                        since: e.at, metric: answeredBefore ? .nextResponse : .firstResponse,
+                        since: e.at, metric: acknowledged ? .nextResponse : .firstResponse,
                         policy: e.policy, start: i, end: n, endAt: nil, closed: false)
                 } else {
                     open!.policy = e.policy
                 }
             case .ack, .automatedAck:
+                if e.kind == .automatedAck { automatedBefore = true }
                 if var c = open {
-                    let counts: Bool
-                    if e.kind == .ack {
-                        counts = true
-                    } else {
-                        let p = Int(c.policy)
-                        counts = p < table.countsAutomated.count && table.countsAutomated[p]
-                    }
+                    let counts = e.kind == .ack || table.countsAutomatedReplies(policy: Int(c.policy))
                     if counts {
                         c.end = i
                         c.endAt = e.at
@@ -147,7 +103,8 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                acc = acc + BusinessCalendar.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
+                acc = acc + BusinessCalendar.businessTime(
+                    from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
                 running = false
             case .resume where !running, .message where !running:
                 runStart = e.at
@@ -158,7 +115,8 @@ enum ConcernTimeline {
             i += 1
         }
         if running {
-            acc = acc + BusinessCalendar.businessTime(from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
+            acc = acc + BusinessCalendar.businessTime(
+                from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
         }
         return acc
     }

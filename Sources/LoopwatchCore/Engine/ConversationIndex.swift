@@ -60,7 +60,7 @@ struct ConversationIndex {
         }
     }
 
-    /// The bucket a lookup of `tag` starts at, read for its cache line (see `SLAEngine.prefetch`).
+    /// The bucket a lookup of `tag` starts at, read for its cache line (see `ConversationStore.prefetch`).
     @inline(__always) func home(of tag: UInt32) -> UInt64 {
         count > 0 ? buckets[Int(tag) & mask] : 0
     }

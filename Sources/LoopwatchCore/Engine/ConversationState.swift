@@ -172,7 +172,9 @@ extension ConversationState {
         var r = ByteReader(bytes)
         let version = try r.u8()
         guard version >= 1, version <= encodingVersion else {
-            throw StateDecodingError(code: "unsupported_version", message: "state encoding version \(version) is not supported (max \(encodingVersion))")
+            throw StateDecodingError(
+                code: "unsupported_version",
+                message: "state encoding version \(version) is not supported (max \(encodingVersion))")
         }
         var s = ConversationState()
         s.channel = try r.string()
@@ -184,14 +186,18 @@ extension ConversationState {
         s.lastEventAt = try r.zigzag()
         s.answeredThrough = try r.zigzag()
         let n = try r.varint()
-        guard n <= UInt64(bytes.count) else { throw StateDecodingError(code: "corrupt", message: "history count \(n) too large") }
+        guard n <= UInt64(bytes.count) else {
+            throw StateDecodingError(code: "corrupt", message: "history count \(n) too large")
+        }
         for _ in 0..<n {
             let at = try r.zigzag()
             let word = try r.varint()
             s.history.append(Entry(raw: at, word: word))
         }
         let m = try r.varint()
-        guard m <= UInt64(bytes.count) else { throw StateDecodingError(code: "corrupt", message: "mark count \(m) too large") }
+        guard m <= UInt64(bytes.count) else {
+            throw StateDecodingError(code: "corrupt", message: "mark count \(m) too large")
+        }
         for _ in 0..<m {
             let since = try r.zigzag()
             let mask = try r.varint()
@@ -210,81 +216,5 @@ extension ConversationState.Entry {
     @usableFromInline init(raw at: Int64, word: UInt64) {
         self.at = at
         self.word = word
-    }
-}
-
-/// A changelog record that cannot be decoded.
-public struct StateDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public init(code: String, message: String) { self.code = code; self.message = message }
-    public var description: String { "\(code): \(message)" }
-}
-
-/// Append-only little helper for the state encoding.
-struct ByteWriter {
-    var bytes: [UInt8] = []
-
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
-
-    mutating func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
-
-    mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
-
-    mutating func string(_ s: String) {
-        var s = s
-        s.withUTF8 { buf in
-            varint(UInt64(buf.count))
-            bytes.append(contentsOf: buf)
-        }
-    }
-}
-
-/// Bounds-checked reader for the state encoding.
-struct ByteReader {
-    let bytes: [UInt8]
-    var index = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    var isAtEnd: Bool { index == bytes.count }
-    var remaining: Int { bytes.count - index }
-
-    mutating func u8() throws(StateDecodingError) -> UInt8 {
-        guard index < bytes.count else { throw StateDecodingError(code: "truncated", message: "record ends early") }
-        defer { index += 1 }
-        return bytes[index]
-    }
-
-    mutating func varint() throws(StateDecodingError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let b = try u8()
-            guard shift < 64 else { throw StateDecodingError(code: "corrupt", message: "varint too long") }
-            result |= UInt64(b & 0x7f) << shift
-            if b & 0x80 == 0 { return result }
-            shift += 7
-        }
-    }
-
-    mutating func zigzag() throws(StateDecodingError) -> Int64 {
-        let v = try varint()
-        return Int64(bitPattern: v >> 1) ^ -Int64(bitPattern: v & 1)
-    }
-
-    mutating func string() throws(StateDecodingError) -> String {
-        let n = try varint()
-        guard n <= UInt64(remaining) else { throw StateDecodingError(code: "truncated", message: "string ends early") }
-        let s = String(decoding: bytes[index..<index + Int(n)], as: UTF8.self)
-        index += Int(n)
-        return s
     }
 }

@@ -22,7 +22,9 @@ public struct EventBatch: Sendable {
 
     /// Decodes a message into the next free place; returns why it is a bad event instead (and
     /// adds nothing).
-    public mutating func decode(_ bytes: UnsafeRawBufferPointer, with decoder: EventDecoder, now: Timestamp?) -> BadEvent? {
+    public mutating func decode(
+        _ bytes: UnsafeRawBufferPointer, with decoder: EventDecoder, now: Timestamp?
+    ) -> BadEvent? {
         precondition(!isFull, "the batch is full")
         let k = count
         let bad = events.withUnsafeMutableBufferPointer { decoder.decode(bytes, now: now, into: &$0.baseAddress![k]) }

@@ -8,6 +8,11 @@
 /// that arrives later but happened before `d` turns into `resolved` with `within_target: true`.
 /// Outcomes depend on `occurred_at` only: the same events in any order within the lateness window
 /// give the same alerts.
+///
+/// Where things happen: applying an event is here (`apply`); *when* alerts fire, history is
+/// folded and conversations expire — the clock, the deadline heap, the fold queue and the
+/// evaluation they trigger — is in `SLAEngine+Deadlines.swift`; what an alert says is in
+/// `SLAEngine+Alerts.swift`.
 public struct SLAEngine: Sendable {
     /// Tunables (SPEC §7 `processing`).
     public struct Settings: Sendable {
@@ -72,37 +77,15 @@ public struct SLAEngine: Sendable {
         public init() {}
     }
 
-    struct Slot {
-        var id: String
-        var state: ConversationState
-        var live: Bool
-        var dirty: Bool
-        var hasOpenConcern: Bool
-        /// The deadline armed in the scheduler (`Int64.max`: none). Re-arming is lazy: a timer
-        /// is moved only when the next due instant comes *earlier*; a timer that fires early
-        /// just re-evaluates and re-arms. Most events thus touch no heap at all.
-        var armed: Int64 = .max
-        /// The earliest fold queued for this slot (`Int64.max`: none); entries of the fold queue
-        /// that no longer match are stale and skipped.
-        var foldDue: Int64 = .max
-    }
-
-    /// A queued fold: history of `slot` can be folded once the watermark reaches `due`.
-    struct Fold {
-        var due: Int64
-        var slot: Int32
-    }
-
     public private(set) var policies: PolicySet
     public var settings: Settings
     /// The wall clock, for `detected_late`; nil (replay) means never late.
     public var wallClock: Timestamp?
     /// Everything due at or before this instant has fired.
-    public private(set) var watermark: Timestamp
+    public internal(set) var watermark: Timestamp
 
-    var slots: [Slot] = []
-    var freeSlots: [Int32] = []
-    var index = ConversationIndex()
+    /// The conversations: slots, their index and cache warming.
+    var store = ConversationStore()
     var scheduler = DeadlineScheduler()
     /// Folds in roughly increasing `due` order (they follow event time): consumed from
     /// `foldHead` while due. Cheaper than the heap for the most frequent timer of all — the one
@@ -118,10 +101,6 @@ public struct SLAEngine: Sendable {
     /// would copy it and retain every field).
     var table = PolicyTable(PolicySet([]))
     public internal(set) var openConcerns = 0
-    /// `prefetch` scratch, and where its loads go so they are not optimized away.
-    var warmTags: [UInt32] = []
-    var warmSlots: [Int32] = []
-    var warmSink: UInt64 = 0
 
     /// Creates an empty engine.
     public init(policies: PolicySet, settings: Settings = .init(), watermark: Timestamp = .distantPast) {
@@ -132,19 +111,11 @@ public struct SLAEngine: Sendable {
     }
 
     /// Conversations held.
-    public var conversationCount: Int { index.count }
-
-    /// The slot holding a conversation, if any.
-    @inline(__always) func slot(of id: String, tag: UInt32) -> Int32? {
-        index.find(tag: tag) { slots[Int($0)].id == id }
-    }
-
-    /// Pending deadlines (one per conversation at most).
-    public var pendingDeadlines: Int { scheduler.count }
+    public var conversationCount: Int { store.count }
 
     /// The state of a conversation, if held.
     public func state(of conversationID: String) -> ConversationState? {
-        slot(of: conversationID, tag: ConversationIndex.tag(of: conversationID)).map { slots[Int($0)].state }
+        store.find(conversationID, tag: ConversationIndex.tag(of: conversationID)).map { store[$0].state }
     }
 
     // MARK: Events
@@ -155,21 +126,24 @@ public struct SLAEngine: Sendable {
         withUnsafePointer(to: event) { apply($0) }
     }
 
-    /// ``apply(_:)`` for an event in memory the caller owns (a batch being applied in place):
+    /// ``apply(_:)`` for an event in memory the caller owns (``EventBatch`` applying in place):
     /// reads its fields where they are — passing an array element by value copies the whole
     /// event and retains its strings.
     @discardableResult
-    public mutating func apply(_ pointer: UnsafePointer<InteractionEvent>) -> ApplyResult {
-        let slot = slotFor(pointer.pointee.conversationID, tag: pointer.pointee.conversationTag)
+    mutating func apply(_ pointer: UnsafePointer<InteractionEvent>) -> ApplyResult {
+        let slot = store.findOrAdd(pointer.pointee.conversationID, tag: pointer.pointee.conversationTag)
         // A fold still queued but already due happens first, as if it had run on time.
-        if slots[Int(slot)].foldDue <= watermark.millis { evaluate(slot) }
+        if store[slot].foldDue <= watermark.millis { evaluate(slot) }
         // Move the state out so its arrays stay uniquely referenced (no copy-on-write copies).
-        var st = takeState(slot)
+        var st = store.takeState(slot)
         let at = pointer.pointee.occurredAt.millis
         var changed = false
         var historyChanged = false
         if at > st.lastEventAt { st.lastEventAt = at; changed = true }
-        if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel { st.channel = pointer.pointee.channel; changed = true }
+        if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel {
+            st.channel = pointer.pointee.channel
+            changed = true
+        }
         let idHash = pointer.pointee.idHash
         var result = ApplyResult.applied
         switch pointer.pointee.kind {
@@ -178,7 +152,8 @@ public struct SLAEngine: Sendable {
         case .response:
             let channel = pointer.pointee.channel == "unknown" ? st.channel : pointer.pointee.channel
             if let p = policies.firstMatch(
-                channel: channel, priority: pointer.pointee.priority, tags: pointer.pointee.tags, attributes: pointer.pointee.attributes)
+                channel: channel, priority: pointer.pointee.priority, tags: pointer.pointee.tags,
+                attributes: pointer.pointee.attributes)
             {
                 if let rules = table.ignores[p], rules.ignores(text: pointer.pointee.text) {
                     result = .ignored
@@ -232,115 +207,21 @@ public struct SLAEngine: Sendable {
                 result = .duplicate
             }
         }
-        swap(&st, &slots[Int(slot)].state)  // put it back: a move, not a copy
+        swap(&st, &store[slot].state)  // put it back: a move, not a copy
         if changed { markDirty(slot) }
         // Only a new fact can make something due or move a deadline earlier; a new
         // conversation still needs its first timer (state TTL).
-        if historyChanged || slots[Int(slot)].armed == .max { evaluate(slot) }
+        if historyChanged || store[slot].armed == .max { evaluate(slot) }
         return result
     }
 
     // MARK: Batches
 
-    /// Warms the cache for applying `events` next: reads the index buckets of all their
-    /// conversations, then their slots, then their history and timer entries, each stage as
-    /// independent loads. At a million conversations nearly every one of those reads is a cache
-    /// miss; one event at a time they stall one after another, in a batch they overlap. Only a
-    /// hint: applying works the same without it.
-    public mutating func prefetch<C: Collection>(_ events: C) where C.Element == InteractionEvent {
-        guard !events.isEmpty, index.count > 0 else { return }
-        // Each stage first computes its addresses, then loads them in a tight loop: the loads
-        // are independent, so the CPU keeps many misses in flight at once.
-        warmTags.removeAll(keepingCapacity: true)
-        let done: Void? = events.withContiguousStorageIfAvailable { buffer in
-            // Through the buffer, the tag is read in place: no copy of the event.
-            for k in buffer.indices { warmTags.append(buffer[k].conversationTag) }
-        }
-        if done == nil {
-            for e in events { warmTags.append(e.conversationTag) }
-        }
-        var sink: UInt64 = 0
-        for tag in warmTags { sink &+= index.home(of: tag) }
-        warmSlots.removeAll(keepingCapacity: true)
-        for tag in warmTags {
-            if let slot = index.firstSlot(tag: tag), Int(slot) < slots.count { warmSlots.append(slot) }
-        }
-        sink &+= touchSlots(warmSlots)
-        for slot in warmSlots {
-            sink &+= UInt64(truncatingIfNeeded: slots[Int(slot)].state.history.rest.count)
-            sink &+= UInt64(bitPattern: scheduler.touch(slot))
-        }
-        warmSink = sink
+    /// Warms the cache for applying `events` next (see ``ConversationStore/prefetch(_:timers:)``);
+    /// ``EventBatch/warm(_:)`` calls it for a batch.
+    mutating func prefetch<C: Collection>(_ events: C) where C.Element == InteractionEvent {
+        store.prefetch(events, timers: scheduler)
     }
-
-    // MARK: Clock
-
-    /// Moves the watermark forward (never back) and fires every deadline at or before it, in
-    /// deadline order: the clock steps through each due instant, so alerts come out sorted by
-    /// their `time` however far the watermark jumps.
-    public mutating func advance(to newWatermark: Timestamp) {
-        let target = max(watermark, newWatermark)
-        while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
-            if due > watermark.millis { watermark = Timestamp(millis: due) }
-            slots[Int(slot)].armed = .max
-            evaluate(slot)
-        }
-        watermark = target
-        runFolds()
-    }
-
-    /// Reads one word in each cache line (a slot is ≈ 160 bytes) of each of these slots: loads
-    /// independent of each other, so their misses overlap.
-    @inline(__always) func touchSlots<S: Sequence>(_ keys: S) -> UInt64 where S.Element == Int32 {
-        let stride = MemoryLayout<Slot>.stride
-        return slots.withUnsafeBytes { raw in
-            var sum: UInt64 = 0
-            for key in keys {
-                let at = Int(key) &* stride
-                var offset = 0
-                while offset < stride {
-                    sum &+= raw.load(fromByteOffset: at &+ offset, as: UInt64.self)
-                    offset &+= 64
-                }
-                sum &+= raw.load(fromByteOffset: at &+ stride &- 8, as: UInt64.self)
-            }
-            return sum
-        }
-    }
-
-    /// Queues a fold of `slot` at `due` unless an earlier one is queued.
-    @inline(__always) mutating func queueFold(_ slot: Int32, at due: Int64) {
-        if due < slots[Int(slot)].foldDue {
-            slots[Int(slot)].foldDue = due
-            folds.append(Fold(due: due, slot: slot))
-        }
-    }
-
-    /// Runs the queued folds that are due, a run of up to 32 at a time with their slots warmed
-    /// first (independent loads, as in `prefetch`).
-    mutating func runFolds() {
-        let w = watermark.millis
-        while foldHead < folds.count, folds[foldHead].due <= w {
-            var end = foldHead
-            while end < folds.count, end &- foldHead < 32, folds[end].due <= w { end &+= 1 }
-            warmSink = touchSlots(folds[foldHead..<end].lazy.map(\.slot))
-            for k in foldHead..<end {
-                let f = folds[k]
-                let s = Int(f.slot)
-                guard slots[s].live, slots[s].foldDue == f.due else { continue }  // stale
-                slots[s].foldDue = .max
-                evaluate(f.slot)
-            }
-            foldHead = end
-        }
-        if foldHead >= 4096, foldHead &* 2 >= folds.count {
-            folds.removeFirst(foldHead)
-            foldHead = 0
-        }
-    }
-
-    /// The earliest pending deadline (for a caller that sleeps until then).
-    public var nextDeadline: Timestamp? { scheduler.nextDue.map { Timestamp(millis: $0) } }
 
     // MARK: Output
 
@@ -358,13 +239,12 @@ public struct SLAEngine: Sendable {
     /// forgotten one (a tombstone).
     public mutating func drainChanges(_ body: (_ conversationID: String, _ state: [UInt8]?) -> Void) {
         for slot in dirtySlots {
-            let s = slots[Int(slot)]
-            guard s.dirty else { continue }
-            slots[Int(slot)].dirty = false
-            if s.live { body(s.id, s.state.encoded()) }
+            guard store[slot].dirty else { continue }
+            store[slot].dirty = false
+            if store[slot].live { body(store[slot].id, store[slot].state.encoded()) }
         }
         dirtySlots.removeAll(keepingCapacity: true)
-        for id in tombstones where slot(of: id, tag: ConversationIndex.tag(of: id)) == nil { body(id, nil) }
+        for id in tombstones where store.find(id, tag: ConversationIndex.tag(of: id)) == nil { body(id, nil) }
         tombstones.removeAll(keepingCapacity: true)
     }
 
@@ -374,16 +254,16 @@ public struct SLAEngine: Sendable {
     /// are rebuilt on the next `advance`.
     public mutating func restore(conversationID: String, state: ConversationState?) {
         guard let state else {
-            if let slot = slot(of: conversationID, tag: ConversationIndex.tag(of: conversationID)) {
+            if let slot = store.find(conversationID, tag: ConversationIndex.tag(of: conversationID)) {
                 forget(slot, tombstone: false)
             }
             return
         }
-        let slot = slotFor(conversationID)
-        let wasOpen = slots[Int(slot)].hasOpenConcern
-        slots[Int(slot)].state = state
+        let slot = store.findOrAdd(conversationID)
+        let wasOpen = store[slot].hasOpenConcern
+        store[slot].state = state
         let open = state.history.contains { $0.kind == .message }
-        slots[Int(slot)].hasOpenConcern = open
+        store[slot].hasOpenConcern = open
         openConcerns += (open ? 1 : 0) - (wasOpen ? 1 : 0)
         arm(slot, at: Int64.min)
     }
@@ -400,10 +280,10 @@ public struct SLAEngine: Sendable {
         let old = policies
         policies = new
         table = PolicyTable(new)
-        for i in slots.indices where slots[i].live {
-            var st = slots[i].state
+        for slot in store.slotNumbers where store[slot].live {
+            var st = store[slot].state
             guard !st.history.isEmpty else { continue }
-            if slots[i].hasOpenConcern { report.openConcerns += 1 }
+            if store[slot].hasOpenConcern { report.openConcerns += 1 }
             var touched = false
             for h in st.history.indices where st.history[h].kind == .message {
                 let e = st.history[h]
@@ -422,40 +302,15 @@ public struct SLAEngine: Sendable {
                     touched = true
                 }
             }
-            slots[i].state = st
-            if touched { markDirty(Int32(i)) }
-            arm(Int32(i), at: Int64.min)
+            store[slot].state = st
+            if touched { markDirty(slot) }
+            arm(slot, at: Int64.min)
         }
         advance(to: watermark)
         return report
     }
 
     // MARK: Internals
-
-    mutating func slotFor(_ id: String) -> Int32 { slotFor(id, tag: ConversationIndex.tag(of: id)) }
-
-    /// The slot of conversation `id` (whose index tag is `tag`), created when new.
-    mutating func slotFor(_ id: String, tag: UInt32) -> Int32 {
-        if let s = slot(of: id, tag: tag) { return s }
-        let slot: Int32
-        let fresh = Slot(id: id, state: ConversationState(), live: true, dirty: false, hasOpenConcern: false)
-        if let free = freeSlots.popLast() {
-            slot = free
-            slots[Int(free)] = fresh
-        } else {
-            slot = Int32(slots.count)
-            slots.append(fresh)
-        }
-        index.insert(tag: tag, slot: slot)
-        return slot
-    }
-
-    /// Moves a slot's state out, leaving an empty placeholder (put it back when done).
-    @inline(__always) mutating func takeState(_ slot: Int32) -> ConversationState {
-        var st = ConversationState()
-        swap(&st, &slots[Int(slot)].state)
-        return st
-    }
 
     /// Whether a customer message at `at` under `policy` would directly follow `last`, a message
     /// of the same policy (then it joins that message's open concern without moving a deadline).
@@ -471,28 +326,18 @@ public struct SLAEngine: Sendable {
         return InlineText(event.textPreview.string ?? "", limit: limit)
     }
 
-    /// Arms the slot's timer at `due` unless an earlier one is already armed.
-    @inline(__always) mutating func arm(_ slot: Int32, at due: Int64) {
-        if due < slots[Int(slot)].armed {
-            scheduler.schedule(slot, at: due)
-            slots[Int(slot)].armed = due
-        }
-    }
-
     mutating func markDirty(_ slot: Int32) {
-        if !slots[Int(slot)].dirty {
-            slots[Int(slot)].dirty = true
+        if !store[slot].dirty {
+            store[slot].dirty = true
             dirtySlots.append(slot)
         }
     }
 
+    /// Forgets a conversation: its slot, its timer, and (for the changelog) its state.
     mutating func forget(_ slot: Int32, tombstone: Bool) {
-        let id = slots[Int(slot)].id
-        if slots[Int(slot)].hasOpenConcern { openConcerns -= 1 }
+        if store[slot].hasOpenConcern { openConcerns -= 1 }
         scheduler.cancel(slot)
-        index.remove(tag: ConversationIndex.tag(of: id), slot: slot)
-        slots[Int(slot)] = Slot(id: "", state: ConversationState(), live: false, dirty: false, hasOpenConcern: false)
-        freeSlots.append(slot)
+        let id = store.remove(slot)
         if tombstone { tombstones.append(id) }
     }
 }

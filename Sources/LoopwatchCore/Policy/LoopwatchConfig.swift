@@ -16,8 +16,9 @@ public struct LoopwatchConfig: Sendable {
         public var deadLetterTopic: String
         /// librdkafka properties, passed through as they are (after `${…}` substitution).
         public var properties: [String: String]
-        /// Keys of `properties` whose values must never be logged (substituted from `${file:}` /
-        /// `${env:}`, or named like a secret: password, secret, key, token…).
+        /// Keys of `properties` whose values must never be logged: substituted from `${file:}` /
+        /// `${env:}`, or named like a secret (the rule is KafkaClient's
+        /// `KafkaConfiguration.isSecret(key:)`: password, secret, token, ssl.key, …).
         public var secretKeys: Set<String>
 
         public init(

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An instant on the UTC timeline, in milliseconds since the Unix epoch.
 ///
 /// loopwatch keeps every instant as a plain 64-bit integer: compact in conversation state, cheap to
@@ -115,5 +121,14 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
             }
         }
         return out
+    }
+}
+
+extension Timestamp {
+    /// The wall clock (CLOCK_REALTIME) in milliseconds.
+    public static let wallClock: @Sendable () -> Timestamp = {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(millis: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
     }
 }

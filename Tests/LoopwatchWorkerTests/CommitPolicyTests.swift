@@ -1,0 +1,24 @@
+import Testing
+
+@testable import LoopwatchWorker
+
+@Suite struct CommitPolicyTests {
+    @Test func anAlertCommitsAtOnce() {
+        var p = CommitPolicy()
+        p.add(records: 3, alerts: 0)
+        #expect(!p.isDue(openedFor: .milliseconds(1), interval: .milliseconds(100)))
+        p.add(records: 1, alerts: 1)
+        #expect(p.isDue(openedFor: .milliseconds(1), interval: .milliseconds(100)))
+        p.reset()
+        #expect(p == CommitPolicy())
+    }
+
+    @Test func sizeAndIntervalBoundATransaction() {
+        var p = CommitPolicy()
+        p.add(records: CommitPolicy.maxRecords - 1, alerts: 0)
+        #expect(!p.isDue(openedFor: .milliseconds(1), interval: .milliseconds(100)))
+        #expect(p.isDue(openedFor: .milliseconds(100), interval: .milliseconds(100)))
+        p.add(records: 1, alerts: 0)
+        #expect(p.isDue(openedFor: .zero, interval: .milliseconds(100)))
+    }
+}

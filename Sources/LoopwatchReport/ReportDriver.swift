@@ -57,7 +57,7 @@ public struct ReportDriver<Engine: ReportEngine>: Sendable {
         events += 1
         if at > maxSeen { maxSeen = at }
         engine.advance(to: maxSeen - lateness)
-        let result = withUnsafePointer(to: &e) { engine.apply($0) }
+        let result = engine.apply(e)
         drain()
         guard e.kind == .broadcast || e.kind == .response else {
             report.recordEvent(occurredAt: at, kind: e.kind, channel: e.channel, policy: nil)
@@ -78,12 +78,13 @@ public struct ReportDriver<Engine: ReportEngine>: Sendable {
     }
 
     /// Ends the input: the clock advances to `until` (default: the latest `occurred_at` read),
-    /// the concerns still open are recorded, and the status of the period is returned. Call it
+    /// the concerns not handed out yet (open ones above all) are recorded, and the status of the
+    /// period is returned. Call it
     /// once, after the last line.
     public mutating func finish() -> SocialStatus {
         if let end = report.options.until ?? (maxSeen == .distantPast ? nil : maxSeen) { engine.advance(to: end) }
         drain()
-        for o in engine.openConcernOutcomes() { report.record(o) }
+        for o in engine.remainingConcernOutcomes() { report.record(o) }
         return report.status()
     }
 

@@ -8,7 +8,7 @@ public protocol ReportEngine: Sendable {
     /// The policies the engine measures concerns by (their order is the report's).
     var policies: PolicySet { get }
     /// Applies one event (and fires what became due for its conversation).
-    mutating func apply(_ event: UnsafePointer<InteractionEvent>) -> SLAEngine.ApplyResult
+    mutating func apply(_ event: borrowing InteractionEvent) -> SLAEngine.ApplyResult
     /// Moves the watermark forward and fires every deadline at or before it.
     mutating func advance(to watermark: Timestamp)
     /// Alerts emitted since the last call, in emission order.
@@ -16,8 +16,9 @@ public protocol ReportEngine: Sendable {
     /// Outcomes of the concerns that ended since the last call — each once, when its end is at
     /// or before the watermark.
     mutating func drainConcernOutcomes() -> [ConcernOutcome]
-    /// Every concern still open at the watermark, as an `open` outcome.
-    func openConcernOutcomes() -> [ConcernOutcome]
+    /// The concerns not handed out yet, as they stand at the watermark: ended ones not drained,
+    /// and the open ones as `open` outcomes. Drained plus these is every concern once.
+    func remainingConcernOutcomes() -> [ConcernOutcome]
     /// The channel the engine keeps for a conversation (the latest event that named one); nil
     /// when the conversation is not held.
     func channel(of conversationID: String) -> String?

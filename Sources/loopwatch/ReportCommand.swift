@@ -84,8 +84,8 @@ struct ReportCommand: ParsableCommand {
             StandardError.write("\(events): cannot open: \(String(cString: strerror(errno)))\n")
             throw ExitStatus.noInput
         }
-        let source = EngineReportSource(policies: loaded.policies, processing: loaded.processing)
-        var driver = ReportDriver(engine: source, processing: loaded.processing, options: options)
+        let engine = SLAEngine.reporting(policies: loaded.policies, processing: loaded.processing)
+        var driver = ReportDriver(engine: engine, processing: loaded.processing, options: options)
         reader.forEachLine { line in driver.feed(line: line) }
         let status = driver.finish()
         var bytes: [UInt8]
@@ -122,15 +122,11 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ d: ReportDriver<EngineReportSource>, _ s: SocialStatus, to out: String?) -> String {
+    static func describe(_ d: ReportDriver<SLAEngine>, _ s: SocialStatus, to out: String?) -> String {
         var text = "report: \(d.lines) lines, \(d.events) events, \(s.badEvents) bad"
         if d.afterUntil > 0 { text += ", \(d.afterUntil) after --until (not read)" }
         text += "; \(s.overall.concerns) concerns, \(s.overall.open) open, status \(s.overall.status.rawValue)"
         if let out { text += " → \(out)" }
-        text += "\n"
-        if !EngineReportSource.providesConcernOutcomes {
-            text += "report: the engine does not hand out concern outcomes yet: concern figures are empty\n"
-        }
-        return text
+        return text + "\n"
     }
 }

@@ -46,8 +46,8 @@ struct ReferenceEngine: ReportEngine {
 
     init(policies: PolicySet) { self.policies = policies }
 
-    mutating func apply(_ pointer: UnsafePointer<InteractionEvent>) -> SLAEngine.ApplyResult {
-        let e = pointer.pointee
+    mutating func apply(_ event: borrowing InteractionEvent) -> SLAEngine.ApplyResult {
+        let e = copy event
         var c = conversations[e.conversationID] ?? Conversation()
         defer { conversations[e.conversationID] = c }
         if e.channel != "unknown" { c.channel = e.channel }
@@ -115,6 +115,8 @@ struct ReferenceEngine: ReportEngine {
         let facts = c.entries.sorted { ($0.at, $0.fact, $0.idHash) < ($1.at, $1.fact, $1.idHash) }
         var out: [Cycle] = []
         var answeredBefore = false
+        // An automated acknowledgement answered before when the next concern's policy counts those.
+        var automatedBefore = false
         var open: (cycle: Cycle, from: Int)? = nil
         for (i, f) in facts.enumerated() {
             switch f.fact {
@@ -124,12 +126,14 @@ struct ReferenceEngine: ReportEngine {
                     o.cycle.messages += 1
                     open = o
                 } else {
-                    let metric: SLAMetric = answeredBefore ? .nextResponse : .firstResponse
+                    let counted = automatedBefore && policies.policies[f.policy].countAutomatedReplies
+                    let metric: SLAMetric = answeredBefore || counted ? .nextResponse : .firstResponse
                     let cycle = Cycle(
                         since: f.at, metric: metric, policy: f.policy, messages: 1, endAt: nil, closed: false)
                     open = (cycle, i)
                 }
             case .ack, .automatedAck:
+                if f.fact == .automatedAck { automatedBefore = true }
                 let counts =
                     f.fact == .ack || (open.map { policies.policies[$0.cycle.policy].countAutomatedReplies } ?? false)
                 if var o = open, counts {
@@ -239,7 +243,13 @@ struct ReferenceEngine: ReportEngine {
         return out
     }
 
-    func openConcernOutcomes() -> [ConcernOutcome] {
-        conversations.flatMap { id, c in cycles(of: c).filter { $0.endAt == nil }.map { outcome(id, c, $0) } }
+    func remainingConcernOutcomes() -> [ConcernOutcome] {
+        conversations.flatMap { id, c in
+            cycles(of: c).filter { !emittedOutcomes.contains(Self.key(id, $0)) }.map { k in
+                var k = k
+                if let end = k.endAt, end > watermark.millis { k.endAt = nil }  // not ended yet at the clock
+                return outcome(id, c, k)
+            }
+        }
     }
 }

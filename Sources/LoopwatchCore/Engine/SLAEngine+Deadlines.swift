@@ -112,7 +112,9 @@ extension SLAEngine {
             if emitted != mask { changed = true }
             noteNextInstants(of: c, mask: emitted, pending: pending, into: &next, finalizedAckEnds: &finalizedAckEnds)
         }
-        if foldFinishedHistory(&st, next: &next, finalizedAckEnds: finalizedAckEnds) { changed = true }
+        if foldFinishedHistory(&st, next: &next, finalizedAckEnds: finalizedAckEnds, concerns: concerns, slot: slot) {
+            changed = true
+        }
         noteOpenConcern(slot, open: concerns.contains { $0.endAt == nil })
 
         let expiry = st.lastEventAt &+ settings.stateTTL.millis
@@ -224,8 +226,10 @@ extension SLAEngine {
     /// it arriving later is answered already (`stale`). A pause, resume or uncounted automated
     /// acknowledgement after it stays, however old: a response older than it may still arrive,
     /// and by `occurred_at` the fact applies to it (SPEC §2). It goes with the next settling fact.
-    @inline(__always) func foldFinishedHistory(
-        _ st: inout ConversationState, next: inout NextInstants, finalizedAckEnds: [Int]
+    /// The concerns folded away have ended for good: their outcomes are handed out then.
+    @inline(__always) mutating func foldFinishedHistory(
+        _ st: inout ConversationState, next: inout NextInstants, finalizedAckEnds: [Int], concerns: [Concern],
+        slot: Int32
     ) -> Bool {
         let keepFrom = next.firstRemainingSince ?? Int64.max
         let cut = min(watermark.millis, keepFrom &- 1)
@@ -253,6 +257,7 @@ extension SLAEngine {
         }
         var changed = false
         if removed > 0 {
+            if settings.reportsOutcomes { noteEndedOutcomes(concerns, before: removed, state: st, slot: slot) }
             st.history.removeFirst(removed)
             changed = true
         }
@@ -273,9 +278,11 @@ extension SLAEngine {
     }
 
     /// Forgets the conversation (with a tombstone for the changelog) when the watermark has
-    /// reached `expiry`, its last event plus `state_ttl`. Returns whether it did.
+    /// reached `expiry`, its last event plus `state_ttl` — handing out its concerns still there,
+    /// an open one as `open`. Returns whether it did.
     @inline(__always) mutating func forgetIfExpired(_ slot: Int32, expiry: Int64) -> Bool {
         guard expiry <= watermark.millis else { return false }
+        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot) }
         forget(slot, tombstone: true)
         return true
     }

@@ -12,7 +12,7 @@
 /// Where things happen: applying an event is here (`apply`); *when* alerts fire, history is
 /// folded and conversations expire — the clock, the deadline heap, the fold queue and the
 /// evaluation they trigger — is in `SLAEngine+Deadlines.swift`; what an alert says is in
-/// `SLAEngine+Alerts.swift`.
+/// `SLAEngine+Alerts.swift`; what became of each concern (SPEC §9) in `SLAEngine+Outcomes.swift`.
 public struct SLAEngine: Sendable {
     /// Tunables (SPEC §7 `processing`).
     public struct Settings: Sendable {
@@ -27,15 +27,19 @@ public struct SLAEngine: Sendable {
         /// `last_customer_text` is cut to this many UTF-8 bytes (then `…`); at most
         /// ``InlineText/capacity`` − 3 = 36, what the state keeps inline.
         public var textLimit: Int
+        /// Hand out a ``ConcernOutcome`` for every concern that ends (``drainConcernOutcomes()``);
+        /// off by default — a caller that turns it on must drain them.
+        public var reportsOutcomes: Bool
 
         public init(
             allowedLateness: TimeSpan = .seconds(30), stateTTL: TimeSpan = .days(30),
-            lateAfter: TimeSpan? = nil, textLimit: Int = 36
+            lateAfter: TimeSpan? = nil, textLimit: Int = 36, reportsOutcomes: Bool = false
         ) {
             self.allowedLateness = allowedLateness
             self.stateTTL = stateTTL
             self.lateAfter = lateAfter
             self.textLimit = textLimit
+            self.reportsOutcomes = reportsOutcomes
         }
     }
 
@@ -95,6 +99,8 @@ public struct SLAEngine: Sendable {
     var dirtySlots: [Int32] = []
     var tombstones: [String] = []
     var pendingAlerts: [Alert] = []
+    /// Outcomes of concerns that ended, when ``Settings/reportsOutcomes`` (`SLAEngine+Outcomes.swift`).
+    var pendingOutcomes: [ConcernOutcome] = []
     var scratch: [Concern] = []
     var ackScratch: [Int] = []
     /// What the hot path needs of each policy, flat (reading a `Policy` out of its array

@@ -41,6 +41,15 @@ enum HTML {
         return pair(s / 86_400, "d", s % 86_400 / 3600, "h")
     }
 
+    /// A duration in seconds in one unit, for narrow cells (`42 s`, `11 min`, `3.6 h`, `1.2 d`).
+    static func shortDuration(_ seconds: Double) -> String {
+        if seconds < 10 { return String(format: "%.1f\u{2009}s", seconds) }
+        if seconds < 60 { return "\(Int(seconds))\u{2009}s" }
+        if seconds < 3600 { return "\(Int((seconds / 60).rounded()))\u{2009}min" }
+        if seconds < 86_400 { return String(format: "%.1f\u{2009}h", seconds / 3600) }
+        return String(format: "%.1f\u{2009}d", seconds / 86_400)
+    }
+
     /// A duration in seconds, or `—` when nil.
     static func duration(_ seconds: Double?) -> String { seconds.map(duration) ?? "—" }
 

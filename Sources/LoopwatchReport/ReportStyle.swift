@@ -45,8 +45,9 @@ enum ReportStyle {
         .card.partial { border-left-color: #d4a72c; }
         .card.one_way { border-left-color: var(--bad); }
         .card.no_data { border-left-color: #8c959f; }
-        .card .head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
-        .card .name { font-weight: 620; overflow-wrap: anywhere; }
+        .card .head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center;
+          gap: 4px 8px; }
+        .card .name { font-weight: 620; overflow-wrap: break-word; min-width: 0; }
         .meter { display: grid; grid-template-columns: 1fr auto; gap: 3px 8px; align-items: center; font-size: 13px; }
         .meter .track { grid-row: 2; grid-column: 1 / -1; height: 8px; background: var(--none-bg);
           border-radius: 4px; overflow: hidden; }
@@ -80,7 +81,7 @@ enum ReportStyle {
           overflow-wrap: anywhere; }
         .scroll { overflow-x: auto; }
         .overdue { color: var(--bad); font-weight: 600; }
-        td.when { white-space: nowrap; }
+        td.when, table.policies td:first-child { white-space: nowrap; }
         .tag { display: inline-block; font-size: 11px; font-weight: 600; color: var(--bad); background: var(--bad-bg);
           border-radius: 4px; padding: 0 5px; margin-left: 4px; }
         figure { margin: 0 0 18px; }

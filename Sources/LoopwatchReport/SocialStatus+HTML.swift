@@ -129,7 +129,8 @@ extension SocialStatus {
     func policySection() -> String {
         var s = "<section aria-labelledby=\"policies-h\">\n<h2 id=\"policies-h\">Policies</h2>\n"
         guard !policies.isEmpty else { return s + "<p class=\"muted\">No policy in the period.</p>\n</section>\n\n" }
-        s += "<div class=\"scroll\"><table>\n<thead><tr><th>policy</th><th>status</th><th class=\"num\">concerns</th>"
+        s += "<div class=\"scroll\"><table class=\"policies\">\n<thead><tr><th>policy</th><th>status</th>"
+        s += "<th class=\"num\">concerns</th>"
         s += "<th class=\"num\">within</th><th class=\"num\">late</th><th class=\"num\">closed</th>"
         s += "<th class=\"num\">open (overdue)</th><th class=\"num\">answered</th><th class=\"num\">within target</th>"
         s += "<th class=\"num\">first p50 / p90</th><th class=\"num\">next p50 / p90</th></tr></thead>\n<tbody>\n"
@@ -144,7 +145,7 @@ extension SocialStatus {
             s += "\(HTML.percent(g.withinTargetRate))</td>"
             for r in [g.firstResponse, g.nextResponse] {
                 s += "<td class=\"num\">"
-                s += r.map { "\(HTML.duration($0.p50)) / \(HTML.duration($0.p90))" } ?? "—"
+                s += r.map { "\(HTML.shortDuration($0.p50)) / \(HTML.shortDuration($0.p90))" } ?? "—"
                 s += "</td>"
             }
             s += "</tr>\n"
@@ -189,7 +190,8 @@ extension SocialStatus {
         s += "<p class=\"note\">Concerns by the day they started (\(HTML.escape(timeZone.identifier))), "
         s += "as decided at the end of the period.</p>\n<div class=\"legend\" style=\"margin:0 0 8px\">"
         s += "<span><i class=\"line\" style=\"background:var(--answered)\"></i>answered rate</span>"
-        s += "<span><i class=\"line dashed\"></i>within-target rate</span></div>\n<figure>\n"
+        s += "<span><i class=\"line dashed\"></i>within-target rate</span>"
+        s += "<span>dotted: 90 % (closing the loop) and 50 % (one-way below)</span></div>\n<figure>\n"
         s += TrendChart(days: daily).svg() + "\n</figure>\n"
         let decided = daily.filter { $0.decided > 0 }
         if !decided.isEmpty {
@@ -217,11 +219,13 @@ extension SocialStatus {
 
     func longestOpenSection() -> String {
         var s = "<section aria-labelledby=\"open-h\">\n<h2 id=\"open-h\">Longest open concerns</h2>\n"
+        guard !longestOpen.isEmpty else {
+            return s + "<p class=\"note\">No concern still open at the end of the period.</p>\n</section>\n\n"
+        }
         s += "<p class=\"note\">\(HTML.count(overall.open, "concern")) still open at the end of the period, "
         s += "\(HTML.grouped(overall.openOverdue)) of them overdue"
         s += overall.open > longestOpen.count ? "; the \(longestOpen.count) oldest:" : "."
         s += "</p>\n"
-        guard !longestOpen.isEmpty else { return s + "</section>\n\n" }
         s += "<div class=\"scroll\"><table>\n<thead><tr><th>conversation</th><th>channel</th><th>policy</th>"
         s += "<th>metric</th><th>since</th><th>deadline</th><th class=\"num\">open for</th>"
         s += "<th class=\"num\">messages</th></tr></thead>\n<tbody>\n"

@@ -7,7 +7,7 @@ struct TrendChart {
     static let width = 760.0
     static let height = 250.0
     static let left = 48.0
-    static let right = 740.0
+    static let right = 700.0
     static let top = 16.0
     static let bottom = 212.0
 
@@ -39,11 +39,12 @@ struct TrendChart {
             s += "<line class=\"grid\" x1=\"\(Int(Self.left))\" x2=\"\(Int(Self.right))\" y1=\"\(y)\" y2=\"\(y)\"/>"
             s += "<text x=\"\(Int(Self.left - 8))\" y=\"\(y)\" dy=\"4\" text-anchor=\"end\">\(pct) %</text>"
         }
-        for (rate, label) in [(0.9, "closing the loop ≥ 90 %"), (0.5, "one-way < 50 %")] {
+        // The status thresholds, labelled in the right margin.
+        for (rate, label) in [(0.9, "90 %"), (0.5, "50 %")] {
             let y = HTML.n(Self.y(rate))
             s += "<line x1=\"\(Int(Self.left))\" x2=\"\(Int(Self.right))\" y1=\"\(y)\" y2=\"\(y)\" "
-            s += "stroke=\"#8c959f\" stroke-dasharray=\"1 3\"/>"
-            s += "<text x=\"\(Int(Self.right))\" y=\"\(y)\" dy=\"-4\" text-anchor=\"end\">\(label)</text>"
+            s += "stroke=\"#57606a\" stroke-dasharray=\"2 3\"/>"
+            s += "<text x=\"\(Int(Self.right + 6))\" y=\"\(y)\" dy=\"4\">\(label)</text>"
         }
         s += "<line class=\"axis\" x1=\"\(Int(Self.left))\" x2=\"\(Int(Self.right))\" y1=\"\(Int(Self.bottom))\" "
         s += "y2=\"\(Int(Self.bottom))\"/>"

@@ -34,7 +34,8 @@ enum ReportGenerator {
         }
         m.events.append(
             ModelEvent(at: minutes(span), kind: .acknowledgement, channel: "email", policy: nil, duplicate: false))
-        // Few distinct instants, so ties (same concern_since, same response time) happen.
+        // Few distinct instants, so ties (same concern_since, same response time) happen; a
+        // conversation has one open concern at most.
         for k in 0..<(size / 2) {
             let since = minutes(Int64.random(in: 60...(span - 60), using: &rng) / 30 * 30)
             let target = chance(0.15) ? nil : Int64(pick([15, 30, 60, 240]))
@@ -53,9 +54,10 @@ enum ReportGenerator {
             case .open:
                 break
             }
+            let id = outcome == .open ? pick(["c\(k)", "conv-\(k)"]) : pick(["c\(k)", "c\(k % 3)", "conv-\(k)"])
             m.outcomes.append(
                 ConcernOutcome(
-                    conversationID: pick(["c\(k)", "c\(k % 3)", "conv-\(k)"]), channel: pick(channels),
+                    conversationID: id, channel: pick(channels),
                     policyName: pick(policies), metric: pick(SLAMetric.allCases), concernSince: since,
                     deadline: deadline,
                     endedAt: ended, outcome: outcome, unansweredCount: Int.random(in: 1...4, using: &rng)))

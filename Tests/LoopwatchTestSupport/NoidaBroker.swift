@@ -90,7 +90,7 @@ public final class NoidaBroker: Sendable {
         running.withLock { $0 = pid }
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
-            if (try? KafkaWire(port: port).apiVersions()) == true { return }
+            if (try? KafkaWire(port: port, timeout: .seconds(1)).apiVersions()) == true { return }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 running.withLock { $0 = nil }
@@ -123,8 +123,14 @@ public final class NoidaBroker: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // Its own process group, and default signal handling whatever the test runner blocks or ignores.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+        for s in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&signals, s) }
+        posix_spawnattr_setsigdefault(&attributes, &signals)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -14,8 +14,14 @@ public struct NoidaSuite: SuiteTrait, TestScoping {
         guard let binary = NoidaBroker.binary else {
             throw NoidaError(message: NoidaBroker.unavailableReason ?? "noida-db unavailable")
         }
+        let started = ContinuousClock.now
         let broker = try NoidaBroker(binary: binary)
-        defer { broker.stop() }
+        print("noida-db broker for \(test.name) on \(broker.bootstrapServers), up after \(ContinuousClock.now - started)")
+        defer {
+            let stopping = ContinuousClock.now
+            broker.stop()
+            print("noida-db broker for \(test.name) stopped in \(ContinuousClock.now - stopping)")
+        }
         try await NoidaBroker.$current.withValue(broker) { try await function() }
     }
 }

@@ -69,11 +69,16 @@ public final class NoidaBroker: Sendable {
     /// Kills the broker with SIGKILL (its whole process group) and reaps it; the data stay.
     public func kill9() { terminate(signal: SIGKILL) }
 
-    /// Starts the broker again on the same port and data directory and waits until it answers.
-    public func restart(timeout: Duration = .seconds(30)) throws {
-        terminate(signal: SIGKILL)
+    /// Stops the broker with `signal` (SIGKILL: a crash; SIGTERM: a clean stop, which writes out
+    /// what it holds), then starts it again on the same port and data directory and waits until
+    /// it answers. A no-op stop when it is already down.
+    public func restart(after signal: Int32 = SIGKILL, timeout: Duration = .seconds(30)) throws {
+        terminate(signal: signal)
         try start(timeout: timeout)
     }
+
+    /// Stops the broker cleanly (SIGTERM, bounded) and reaps it; the data stay.
+    public func stopCleanly() { terminate(signal: SIGTERM) }
 
     /// Stops the broker (SIGTERM, then SIGKILL after a bounded wait) and removes its files.
     public func stop() {

@@ -51,12 +51,13 @@ struct NoidaTopics: Sendable {
         """
     }
 
-    /// An idempotent producer for the input (no duplicated input across broker restarts).
-    func producer() throws -> KafkaProducer {
+    /// A producer for the input. Idempotent by default; not across a noida restart, which forgets
+    /// producer sequence numbers (the next produce then fails with OUT_OF_ORDER_SEQUENCE_NUMBER).
+    func producer(idempotent: Bool = true) throws -> KafkaProducer {
         try KafkaProducer(
             configuration: KafkaConfiguration([
-                "bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "1",
-                "enable.idempotence": "true", "reconnect.backoff.ms": "50", "reconnect.backoff.max.ms": "500",
+                "bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "1", "acks": "all",
+                "enable.idempotence": "\(idempotent)", "reconnect.backoff.ms": "50", "reconnect.backoff.max.ms": "500",
             ]),
             logger: DaemonTests.logger)
     }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the pinned noida-db (an isolating Kafka-compatible test broker, from PyPI) into the
+# Installs the pinned noida-db (an isolating Kafka-compatible test broker, a Python package) into the
 # project-local venv .venv-noida/ (never the system Python) and prints the path of the broker
 # binary shipped inside the package. On failure: prints one line saying why, exits 1 (details
 # in .venv-noida.log). Idempotent: an installed pin is not reinstalled.

@@ -5,7 +5,7 @@ import Synchronization
 /// (read_committed hides aborted and open transactions, offsets sent to a transaction commit
 /// with it, static membership, data kept across a `kill -9`), unlike librdkafka's mock cluster.
 ///
-/// The binary is the one shipped inside the `noida-db` PyPI package, found through
+/// The binary is the one shipped inside the `noida-db` Python package, found through
 /// `LOOPWATCH_NOIDA_BIN` (exported by `make test`, which installs the pinned package into
 /// `.venv-noida/`). It is started directly (not through the Python launcher), in its own process
 /// group, on a free loopback port with its own temporary data directory; ``stop()`` kills that

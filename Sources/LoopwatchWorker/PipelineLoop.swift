@@ -28,6 +28,8 @@ final class PipelineLoop {
     var offsets: [TopicPartition: Int64] = [:]
     /// What the sink holds uncommitted, which decides when to commit.
     var uncommitted = CommitPolicy()
+    /// The rate limit of the `wrong_key` warning.
+    var wrongKeys = WrongKeyWarning()
     let maxBatch = 10_000
     let kafkaTimeout = Duration.seconds(30)
 
@@ -166,7 +168,11 @@ final class PipelineLoop {
     }
 
     func publishGauges() {
-        metrics.record(core.drainStats())
+        let stats = core.drainStats()
+        if let line = wrongKeys.note(count: stats.bad[.wrongKey] ?? 0, sample: stats.wrongKeySample) {
+            logger.warning(line)
+        }
+        metrics.record(stats)
         metrics.openConcerns.set(Double(core.openConcerns))
         metrics.conversations.set(Double(core.conversations))
         metrics.ownedPartitions.set(Double(core.ownedPartitions.count))

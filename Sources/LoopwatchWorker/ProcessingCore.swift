@@ -27,6 +27,8 @@ struct ProcessingCore {
         var changelogRecords = 0
         var restoredRecords = 0
         var corruptStateRecords = 0
+        /// The first `wrong_key` dead letter of the period, `topic/partition/offset: detail`.
+        var wrongKeySample: String?
     }
 
     let topics: Topics
@@ -36,10 +38,10 @@ struct ProcessingCore {
     private(set) var policies: PolicySet
     private(set) var engines: [Int32: SLAEngine] = [:]
     private var maxSeen: [Int32: Timestamp] = [:]
-    private(set) var stats = Stats()
+    var stats = Stats()
     private var pending: [KafkaProducerRecord] = []
     /// The events of the partition run being applied (storage reused).
-    private var run = EventBatch(capacity: 64)
+    var run = EventBatch(capacity: 64)
 
     static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
 
@@ -114,7 +116,8 @@ struct ProcessingCore {
     // MARK: Processing
 
     /// Applies one input message: a good event goes to its partition's engine, a bad one
-    /// becomes a dead letter (SPEC §6).
+    /// becomes a dead letter (SPEC §6) — a good one whose key is not its `conversation_id` too
+    /// (`wrong_key`, SPEC §1 "Keying").
     mutating func process(_ m: KafkaConsumerMessage, now: Timestamp) {
         process(CollectionOfOne(m), now: now)
     }
@@ -136,7 +139,7 @@ struct ProcessingCore {
             for m in batch[i..<j] {
                 let bad: BadEvent?
                 if let value = m.value {
-                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) }
+                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) } ?? checkKeyOfLast(m)
                 } else {
                     bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
                 }
@@ -232,7 +235,7 @@ struct ProcessingCore {
         var headers = m.headers
         headers.append(("loopwatch.error", Array(bad.reason.rawValue.utf8)))
         headers.append(("loopwatch.error.detail", Array(bad.detail.utf8)))
-        headers.append(("loopwatch.source", Array("\(m.topic)/\(m.partition)/\(m.offset)".utf8)))
+        headers.append(("loopwatch.source", Array(Self.source(of: m).utf8)))
         var value = m.value
         if let v = value, v.count > Self.maxDeadLetterBytes {
             headers.append(("loopwatch.truncated", Array(String(v.count).utf8)))

@@ -37,7 +37,7 @@ public final class WorkerMetrics: Sendable {
             events[r] = registry.makeCounter(descriptor: Self.named("loopwatch_events_total", "Input events applied to conversations, by result."), labels: [("result", r.name)])
         }
         var bad: [BadEventReason: Counter] = [:]
-        for r in BadEventReason.allCases {
+        for r in BadEventReason.everyReason {
             bad[r] = registry.makeCounter(descriptor: Self.named("loopwatch_dead_letters_total", "Bad input events sent to the dead-letter topic, by reason."), labels: [("reason", r.rawValue)])
         }
         var alerts: [Alert.Kind: Counter] = [:]

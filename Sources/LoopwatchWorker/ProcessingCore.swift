@@ -6,7 +6,9 @@ import LoopwatchCore
 /// updates and dead letters.
 ///
 /// Partition *numbers* are the unit of ownership: partition `p` of every input topic and of the
-/// state topic belong together (co-partitioning), which the range assignor guarantees.
+/// state topic belong together (co-partitioning), which the range assignor guarantees. With
+/// `kafka.repartition_topic` the input topics are stage 1 (``repartition(_:into:now:)``) and only
+/// the repartition topic's partition `p` feeds engine `p`.
 struct ProcessingCore {
     /// Topic names from the configuration.
     struct Topics: Sendable {
@@ -14,6 +16,9 @@ struct ProcessingCore {
         var alerts: String
         var state: String
         var deadLetter: String
+        /// `kafka.repartition_topic`: when set, the inputs are stage 1 and this topic feeds the
+        /// engines (``Repartition``).
+        var repartition: Repartition? = nil
     }
 
     /// Counters since the last `drainStats`, exported as metrics by the caller.
@@ -27,6 +32,8 @@ struct ProcessingCore {
         var changelogRecords = 0
         var restoredRecords = 0
         var corruptStateRecords = 0
+        /// Input messages re-keyed into the repartition topic (stage 1).
+        var repartitioned = 0
         /// The first `wrong_key` dead letter of the period, `topic/partition/offset: detail`.
         var wrongKeySample: String?
     }
@@ -39,7 +46,9 @@ struct ProcessingCore {
     private(set) var engines: [Int32: SLAEngine] = [:]
     private var maxSeen: [Int32: Timestamp] = [:]
     var stats = Stats()
-    private var pending: [KafkaProducerRecord] = []
+    var pending: [KafkaProducerRecord] = []
+    /// Stage 1 decodes into this one event (it only validates and reads the conversation id).
+    var scratch = InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)
     /// The events of the partition run being applied (storage reused).
     var run = EventBatch(capacity: 64)
 
@@ -128,10 +137,15 @@ struct ProcessingCore {
     mutating func process<C: RandomAccessCollection>(_ batch: C, now: Timestamp) where C.Element == KafkaConsumerMessage {
         var i = batch.startIndex
         while i != batch.endIndex {
+            if let r = topics.repartition, isStageOne(batch[i]) {
+                repartition(batch[i], into: r, now: now)
+                i = batch.index(after: i)
+                continue
+            }
             let p = batch[i].partition
             var j = batch.index(after: i)
             var n = 1
-            while j != batch.endIndex, n < 64, batch[j].partition == p {
+            while j != batch.endIndex, n < 64, batch[j].partition == p, !isStageOne(batch[j]) {
                 j = batch.index(after: j)
                 n += 1
             }
@@ -231,11 +245,17 @@ struct ProcessingCore {
     /// partition.
     static let maxDeadLetterBytes = 900_000
 
+    /// Where a dead letter came from: `topic/partition/offset` of the input message.
+    static let sourceHeader = "loopwatch.source"
+
     func deadLetter(_ m: KafkaConsumerMessage, _ bad: BadEvent) -> KafkaProducerRecord {
         var headers = m.headers
         headers.append(("loopwatch.error", Array(bad.reason.rawValue.utf8)))
         headers.append(("loopwatch.error.detail", Array(bad.detail.utf8)))
-        headers.append(("loopwatch.source", Array(Self.source(of: m).utf8)))
+        // From the repartition topic, the message already names its input (stage 1 added it).
+        if m.topic != topics.repartition?.topic || !headers.contains(where: { $0.0 == Self.sourceHeader }) {
+            headers.append((Self.sourceHeader, Array(Self.source(of: m).utf8)))
+        }
         var value = m.value
         if let v = value, v.count > Self.maxDeadLetterBytes {
             headers.append(("loopwatch.truncated", Array(String(v.count).utf8)))

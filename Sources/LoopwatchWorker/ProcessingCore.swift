@@ -82,9 +82,12 @@ struct ProcessingCore {
     var conversations: Int { engines.values.reduce(0) { $0 + $1.conversationCount } }
 
     /// The wall-clock instant the earliest pending deadline fires (its due time plus
-    /// `allowed_lateness`), if any — so the loop never sleeps past it.
+    /// `allowed_lateness`), if any — so the loop never sleeps past it. None beyond
+    /// `Timestamp.distantFuture` (the sum never wraps round into the past).
     var nextFiring: Timestamp? {
-        engines.values.compactMap(\.nextDeadline).min().map { $0 + processing.allowedLateness }
+        guard let due = engines.values.compactMap(\.nextDeadline).min() else { return nil }
+        let (firing, overflow) = due.millis.addingReportingOverflow(processing.allowedLateness.millis)
+        return overflow || firing >= Timestamp.distantFuture.millis ? nil : Timestamp(millis: firing)
     }
 
     // MARK: Ownership

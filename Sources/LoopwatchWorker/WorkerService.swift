@@ -193,6 +193,7 @@ public struct WorkerService: Service {
             let fresh = try readConfig()
             if fresh.kafka.bootstrapServers != running.kafka.bootstrapServers || fresh.kafka.inputTopics != running.kafka.inputTopics
                 || fresh.kafka.groupID != running.kafka.groupID
+                || fresh.kafka.repartitionTopic != running.kafka.repartitionTopic
             {
                 logger.warning("kafka settings changed in the file; they take effect on restart only")
             }

@@ -10,7 +10,7 @@ SWIFT_FLAGS  ?=
 CHROMIUM     ?= 1
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build release test demo bench chaos install clean noida
+.PHONY: all deps build release test demo bench bench-peer chaos install clean noida
 
 all: build
 
@@ -82,6 +82,12 @@ bench: deps
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" engine 8
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" decode 8
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench"
+
+## bench-peer: Apache Flink (PyFlink from pip, in .venv-flink/) and `loopwatch replay` on the same
+## generated events, interleaved, pinned to one core, three rounds (not part of CI; needs Java 17).
+bench-peer: deps
+	$(SWIFT) build -c release --product loopwatch $(SWIFT_FLAGS)
+	Benchmarks/peer/run.sh "$$($(SWIFT) build -c release --show-bin-path)/loopwatch"
 
 ## demo: the main job end to end on the embedded broker, in about a minute.
 demo: deps

@@ -53,6 +53,8 @@ struct ProcessingCore {
     var run = EventBatch(capacity: 64)
 
     static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
+    /// The headers of every alert record, shared (no array built per alert).
+    static let alertHeaders: [(String, [UInt8]?)] = [("content-type", cloudEventsContentType)]
 
     init(topics: Topics, config: LoopwatchConfig) {
         self.topics = topics
@@ -209,6 +211,11 @@ struct ProcessingCore {
     /// many alerts it moved.
     @discardableResult
     mutating func drainOutput(now: Timestamp, into records: inout [KafkaProducerRecord]) -> Int {
+        // Dead letters arose while processing, before any alert drained here: they go first, and
+        // alerts are appended straight to `records` (not staged in `pending` and copied).
+        records.append(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
+        let headers = Self.alertHeaders
         var alerts = 0
         for p in engines.keys.sorted() {
             for alert in engines[p]!.drainAlerts() {
@@ -218,14 +225,12 @@ struct ProcessingCore {
                 if alert.kind != .resolved {
                     stats.alertDelays.append(Double(now.millis - alert.time.millis) / 1000)
                 }
-                pending.append(
+                records.append(
                     KafkaProducerRecord(
                         topic: topics.alerts, key: Array(alert.conversationID.utf8), value: encoder.encode(alert),
-                        headers: [("content-type", Self.cloudEventsContentType)]))
+                        headers: headers))
             }
         }
-        records.append(contentsOf: pending)
-        pending.removeAll(keepingCapacity: true)
         let stateTopic = topics.state
         for p in engines.keys.sorted() {
             engines[p]!.drainChanges { id, value in

@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchConfiguration
 import LoopwatchCore
 import LoopwatchTestSupport
 

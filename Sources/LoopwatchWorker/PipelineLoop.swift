@@ -104,6 +104,7 @@ final class PipelineLoop {
                 repartition: repartition),
             config: pipeline.config)
         if repartition != nil { ownership = PartitionOwnership(stateless: Set(k.inputTopics)) }
+        pipeline.metrics.socialStatus.prepare(pipeline.config.policies)
     }
 
     var stopRequested: Bool { pipeline.stopRequested }

@@ -45,33 +45,53 @@ final class SocialStatusMetrics: Sendable {
         self.registry = registry
     }
 
+    /// Makes the series of every policy, metric and outcome (at zero) before any concern ends,
+    /// so dashboards and rules find them on an idle worker: one per channel the policy names,
+    /// else under `other`.
+    func prepare(_ policies: PolicySet) {
+        var series: [Ended] = []
+        for policy in policies.policies {
+            for channel in policy.match.channels ?? ["other"] {
+                for metric in ["first_response", "next_response"] {
+                    for outcome in ["answered_within_target", "answered_late", "closed_unanswered"] {
+                        series.append(Ended(channel: channel, policy: policy.name, metric: metric, outcome: outcome))
+                    }
+                }
+            }
+        }
+        record(series, counting: false)
+    }
+
     /// Counts ended concerns.
-    func record(_ ended: [Ended]) {
+    func record(_ ended: [Ended]) { record(ended, counting: true) }
+
+    private func record(_ ended: [Ended], counting: Bool) {
         for e in ended {
             var key = e
             key.responseSeconds = nil
-            concerns.withLock { counters in
-                if counters[key] == nil {
-                    counters[key] = registry.makeCounter(
-                        descriptor: Self.concernsName,
-                        labels: [
-                            ("channel", e.channel), ("policy", e.policy), ("metric", e.metric), ("outcome", e.outcome),
-                        ])
-                }
-                counters[key]!.increment()
+            let counter = concerns.withLock { counters in
+                if let c = counters[key] { return c }
+                let c = registry.makeCounter(
+                    descriptor: Self.concernsName,
+                    labels: [
+                        ("channel", e.channel), ("policy", e.policy), ("metric", e.metric), ("outcome", e.outcome),
+                    ])
+                counters[key] = c
+                return c
             }
-            if let seconds = e.responseSeconds {
-                let series = Series(channel: e.channel, policy: e.policy, metric: e.metric)
-                responses.withLock { histograms in
-                    if histograms[series] == nil {
-                        histograms[series] = registry.makeValueHistogram(
-                            descriptor: Self.responseName,
-                            labels: [("channel", e.channel), ("policy", e.policy), ("metric", e.metric)],
-                            buckets: Self.buckets)
-                    }
-                    histograms[series]!.record(seconds)
-                }
+            let series = Series(channel: e.channel, policy: e.policy, metric: e.metric)
+            let histogram = responses.withLock { histograms in
+                if let h = histograms[series] { return h }
+                let h = registry.makeValueHistogram(
+                    descriptor: Self.responseName,
+                    labels: [("channel", e.channel), ("policy", e.policy), ("metric", e.metric)],
+                    buckets: Self.buckets)
+                histograms[series] = h
+                return h
             }
+            guard counting else { continue }
+            counter.increment()
+            if let seconds = e.responseSeconds { histogram.record(seconds) }
         }
     }
 }

@@ -10,7 +10,7 @@ SWIFT_FLAGS  ?=
 CHROMIUM     ?= 1
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build release test demo bench chaos install clean
+.PHONY: all deps build release test demo bench bench-peer chaos install clean noida
 
 all: build
 
@@ -20,6 +20,7 @@ deps:
 	pkg-config --exists rdkafka 2>/dev/null && test -f /usr/include/librdkafka/rdkafka_mock.h || missing="$$missing librdkafka-dev"; \
 	command -v kcat >/dev/null 2>&1 || missing="$$missing kcat"; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3 python3-pip"; \
+	python3 -c 'import ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
 	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -41,20 +42,35 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(SWIFT_FLAGS)
 
-## test: the whole test suite (unit, scenario, Kafka mock-cluster, binary and deployment checks).
+## noida: install the pinned noida-db (an isolating Kafka-compatible broker) into .venv-noida/.
+## The noida suites find its binary through LOOPWATCH_NOIDA_BIN; without it they are skipped,
+## saying why (LOOPWATCH_REQUIRE_NOIDA=1, as in CI, turns that into a failure).
+noida:
+	@tools/install_noida.sh
+
+# Runs its argument with LOOPWATCH_NOIDA_BIN exported, or LOOPWATCH_NOIDA_UNAVAILABLE and a note.
+WITH_NOIDA = if noida_out=$$(tools/install_noida.sh); then export LOOPWATCH_NOIDA_BIN="$$noida_out"; \
+	  else echo "noida-db: $$noida_out; the noida suites will be skipped" >&2; \
+	  export LOOPWATCH_NOIDA_UNAVAILABLE="$$noida_out"; fi;
+
+## test: the whole test suite (unit, scenario, Kafka mock-cluster and noida broker, binary and
+## deployment checks).
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	python3 tools/check_schemas.py "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	tools/check_deploy.sh "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
-	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+	@$(WITH_NOIDA) set -x; $(SWIFT) test --skip-build $(SWIFT_FLAGS)
 
-## chaos: the long fault suite (seeded random kill -9, workers joining/leaving, broker outages,
-## transaction and produce errors, bad events). CHAOS_SECONDS and CHAOS_SEED (default: random).
+## chaos: the long fault suite in both flavours: on the mock cluster (seeded random kill -9, workers
+## joining/leaving, broker outages, transaction and produce errors, bad events) and on noida (kill -9
+## and restart of workers and of the broker, SIGSTOP/SIGCONT, bad events; strictly no duplicates).
+## CHAOS_SECONDS and CHAOS_SEED (default: random).
 CHAOS_SECONDS ?= 180
 CHAOS_SEED    ?= $(shell od -An -N3 -tu4 /dev/urandom | tr -d ' ')
 chaos: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	LOOPWATCH_CHAOS_SECONDS=$(CHAOS_SECONDS) LOOPWATCH_CHAOS_SEED=$(CHAOS_SEED) $(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ChaosTests
+	@$(WITH_NOIDA) set -x; LOOPWATCH_CHAOS_SECONDS=$(CHAOS_SECONDS) LOOPWATCH_CHAOS_SEED=$(CHAOS_SEED) \
+	  $(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ChaosTests
 
 ## bench: release-build benchmarks (not part of CI): micro (ordo-one/benchmark) and system ones.
 ## BENCH_QUICK=1 for a smoke run. Results are written up in Benchmarks/README.md.
@@ -66,6 +82,12 @@ bench: deps
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" engine 8
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" decode 8
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench"
+
+## bench-peer: Apache Flink (PyFlink from pip, in .venv-flink/) and `loopwatch replay` on the same
+## generated events, interleaved, pinned to one core, three rounds (not part of CI; needs Java 17).
+bench-peer: deps
+	$(SWIFT) build -c release --product loopwatch $(SWIFT_FLAGS)
+	Benchmarks/peer/run.sh "$$($(SWIFT) build -c release --show-bin-path)/loopwatch"
 
 ## demo: the main job end to end on the embedded broker, in about a minute.
 demo: deps
@@ -91,4 +113,4 @@ install: release
 	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/loopwatch/README.md"
 
 clean:
-	rm -rf .build
+	rm -rf .build .venv-noida .venv-noida.log

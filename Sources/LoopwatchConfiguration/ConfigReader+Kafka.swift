@@ -37,18 +37,22 @@ extension ConfigReader {
         if let n = value("dead_letter_topic"), let s = nonEmpty(n, path: "kafka.dead_letter_topic") {
             k.deadLetterTopic = s
         }
+        if let n = value("repartition_topic"), !isNull(n), let s = nonEmpty(n, path: "kafka.repartition_topic") {
+            k.repartitionTopic = s
+        }
         if !distinctTopics(k, at: node, value: value) { ok = false }
         if let n = value("properties"), !isNull(n) { properties(n, into: &k) }
         return ok ? k : nil
     }
 
-    /// Reports a topic used in two roles (input, state, alert, dead letter); a default topic is
+    /// Reports a topic used in two roles (input, state, alert, dead letter, repartition); a default topic is
     /// reported at `kafka:`.
     private mutating func distinctTopics(
         _ k: LoopwatchConfig.Kafka, at node: Node, value: (String) -> Node?
     ) -> Bool {
         let roles: [(topic: String, key: String)] = k.inputTopics.map { ($0, "input_topics") }
             + [(k.stateTopic, "state_topic"), (k.alertTopic, "alert_topic"), (k.deadLetterTopic, "dead_letter_topic")]
+            + (k.repartitionTopic.map { [($0, "repartition_topic")] } ?? [])
         var seen: [String: String] = [:]
         var ok = true
         for (topic, key) in roles {
@@ -59,10 +63,11 @@ extension ConfigReader {
             let by = earlier == key
                 ? "twice in kafka.\(key)"
                 : "as kafka.\(earlier) and as kafka.\(key)\(value(key) == nil ? " (its default)" : "")"
+            let roles = key == "repartition_topic"
+                ? "input, state, alert, dead-letter and repartition" : "input, state, alert and dead-letter"
             error(
                 value(key) ?? node, .invalidValue,
-                "kafka.\(key): topic \"\(topic)\" is used \(by); "
-                    + "the input, state, alert and dead-letter topics must all be different")
+                "kafka.\(key): topic \"\(topic)\" is used \(by); the \(roles) topics must all be different")
             ok = false
         }
         return ok

@@ -20,7 +20,7 @@ enum ConfigSection: String, CaseIterable, Sendable {
         switch self {
         case .kafka:
             ["bootstrap_servers", "group_id", "input_topics", "alert_topic", "state_topic", "dead_letter_topic",
-             "properties"]
+             "repartition_topic", "properties"]
         case .processing:
             ["commit_interval", "allowed_lateness", "state_ttl", "max_event_bytes", "max_future_skew", "guarantee"]
         case .metrics:

@@ -8,7 +8,13 @@ import KafkaClient
 /// state topic belong together (co-partitioning), so a number is restored once and dropped only
 /// when no input partition of that number is held any more. No I/O: the loop restores, pauses
 /// and resumes; this type decides.
+///
+/// With `kafka.repartition_topic` the input topics are *stateless* (stage 1: re-keyed into the
+/// repartition topic); their partitions are assigned, read and rewound like any other, but only
+/// the repartition topic's partition numbers hold state.
 struct PartitionOwnership: Sendable {
+    /// Topics whose partitions hold no state (stage 1 inputs); empty without repartitioning.
+    let stateless: Set<String>
     /// Input partitions currently assigned.
     private(set) var assigned: Set<TopicPartition> = []
     /// Input partitions read to their end: their deadlines run on the wall clock.
@@ -22,18 +28,23 @@ struct PartitionOwnership: Sendable {
     private var backoff = Backoff.restore
     private var retryAt = ContinuousClock.now
 
+    init(stateless: Set<String> = []) { self.stateless = stateless }
+
+    /// Whether `tp` holds state (every input partition, unless repartitioning).
+    func isStateful(_ tp: TopicPartition) -> Bool { stateless.isEmpty || !stateless.contains(tp.topic) }
+
     /// Ready: joined, and every assigned partition restored. An empty assignment after the
     /// join is ready (more workers than partitions).
     var isReady: Bool { joined && unrestored.isEmpty }
 
-    /// Numbers of the assigned input partitions.
-    var numbers: Set<Int32> { Set(assigned.map(\.partition)) }
+    /// Numbers of the assigned partitions that hold state.
+    var numbers: Set<Int32> { Set(assigned.lazy.filter(isStateful).map(\.partition)) }
 
     /// Takes `partitions` on; returns the numbers that must be restored (not held before).
     mutating func assign(_ partitions: [TopicPartition], holding owned: Set<Int32>) -> [Int32] {
         joined = true
         assigned.formUnion(partitions)
-        return Set(partitions.map(\.partition)).subtracting(owned).sorted()
+        return Set(partitions.lazy.filter(isStateful).map(\.partition)).subtracting(owned).sorted()
     }
 
     /// Gives `partitions` up; returns the numbers whose state must be dropped (no input
@@ -42,13 +53,15 @@ struct PartitionOwnership: Sendable {
         assigned.subtract(partitions)
         atEnd.subtract(partitions)
         for tp in partitions { positions[tp] = nil }
-        let dropped = Set(partitions.map(\.partition)).subtracting(numbers).sorted()
+        let dropped = Set(partitions.lazy.filter(isStateful).map(\.partition)).subtracting(numbers).sorted()
         for p in dropped { unrestored.remove(p) }
         return dropped
     }
 
-    /// Input partitions of number `p`.
-    func inputs(of p: Int32) -> [TopicPartition] { assigned.filter { $0.partition == p }.sorted() }
+    /// The partitions of number `p` that hold state (paused while `p` is not restored).
+    func inputs(of p: Int32) -> [TopicPartition] {
+        assigned.filter { $0.partition == p && isStateful($0) }.sorted()
+    }
 
     // MARK: Progress
 
@@ -64,8 +77,11 @@ struct PartitionOwnership: Sendable {
         if assigned.contains(tp), offset >= (positions[tp] ?? 0) { atEnd.insert(tp) }
     }
 
-    /// Whether every input partition of number `p` is read to its end.
-    func isCaughtUp(_ p: Int32) -> Bool { assigned.allSatisfy { $0.partition != p || atEnd.contains($0) } }
+    /// Whether every input partition of number `p` is read to its end — and, repartitioning,
+    /// every stateless one held too (a stage-1 backlog may hold `p`'s next events).
+    func isCaughtUp(_ p: Int32) -> Bool {
+        assigned.allSatisfy { ($0.partition != p && isStateful($0)) || atEnd.contains($0) }
+    }
 
     /// Input partitions not yet read to their end (the lag gauge).
     var lagging: Int { assigned.count - atEnd.count }

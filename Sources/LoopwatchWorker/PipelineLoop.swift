@@ -28,6 +28,8 @@ final class PipelineLoop {
     var offsets: [TopicPartition: Int64] = [:]
     /// What the sink holds uncommitted, which decides when to commit.
     var uncommitted = CommitPolicy()
+    /// The rate limit of the `wrong_key` warning.
+    var wrongKeys = WrongKeyWarning()
     let maxBatch = 10_000
     let kafkaTimeout = Duration.seconds(30)
 
@@ -39,6 +41,8 @@ final class PipelineLoop {
     /// Creates the clients — the output sink first, retried with backoff while the transaction
     /// coordinator cannot be reached — then joins the group. Nil when a stop came first.
     static func make(_ pipeline: Pipeline) throws(KafkaError) -> PipelineLoop? {
+        let repartition = try repartitionStage(pipeline)
+        if pipeline.config.kafka.repartitionTopic != nil, repartition == nil { return nil }  // stopped first
         let reader = try KafkaPartitionReader(configuration: pipeline.settings.restoreReader, logger: pipeline.logger)
         guard let sink = try makeSink(pipeline) else {
             reader.close()
@@ -47,14 +51,15 @@ final class PipelineLoop {
         let consumer: KafkaConsumer
         do {
             consumer = try KafkaConsumer(
-                configuration: pipeline.settings.consumer, topics: pipeline.config.kafka.inputTopics,
+                configuration: pipeline.settings.consumer, topics: subscription(pipeline.config.kafka),
                 logger: pipeline.logger)
         } catch {
             sink.shutdown(timeout: .zero)
             reader.close()
             throw error
         }
-        return PipelineLoop(pipeline: pipeline, consumer: consumer, reader: reader, sink: sink)
+        return PipelineLoop(
+            pipeline: pipeline, consumer: consumer, reader: reader, sink: sink, repartition: repartition)
     }
 
     private static func makeSink(_ pipeline: Pipeline) throws(KafkaError) -> (any OutputSink)? {
@@ -84,15 +89,21 @@ final class PipelineLoop {
         return nil
     }
 
-    private init(pipeline: Pipeline, consumer: KafkaConsumer, reader: KafkaPartitionReader, sink: any OutputSink) {
+    private init(
+        pipeline: Pipeline, consumer: KafkaConsumer, reader: KafkaPartitionReader, sink: any OutputSink,
+        repartition: ProcessingCore.Repartition?
+    ) {
         self.pipeline = pipeline
         self.consumer = consumer
         self.reader = reader
         self.sink = sink
         let k = pipeline.config.kafka
         core = ProcessingCore(
-            topics: .init(inputs: k.inputTopics, alerts: k.alertTopic, state: k.stateTopic, deadLetter: k.deadLetterTopic),
+            topics: .init(
+                inputs: k.inputTopics, alerts: k.alertTopic, state: k.stateTopic, deadLetter: k.deadLetterTopic,
+                repartition: repartition),
             config: pipeline.config)
+        if repartition != nil { ownership = PartitionOwnership(stateless: Set(k.inputTopics)) }
     }
 
     var stopRequested: Bool { pipeline.stopRequested }
@@ -166,7 +177,11 @@ final class PipelineLoop {
     }
 
     func publishGauges() {
-        metrics.record(core.drainStats())
+        let stats = core.drainStats()
+        if let line = wrongKeys.note(count: stats.bad[.wrongKey] ?? 0, sample: stats.wrongKeySample) {
+            logger.warning(line)
+        }
+        metrics.record(stats)
         metrics.openConcerns.set(Double(core.openConcerns))
         metrics.conversations.set(Double(core.conversations))
         metrics.ownedPartitions.set(Double(core.ownedPartitions.count))

@@ -6,7 +6,9 @@ import LoopwatchCore
 /// updates and dead letters.
 ///
 /// Partition *numbers* are the unit of ownership: partition `p` of every input topic and of the
-/// state topic belong together (co-partitioning), which the range assignor guarantees.
+/// state topic belong together (co-partitioning), which the range assignor guarantees. With
+/// `kafka.repartition_topic` the input topics are stage 1 (``repartition(_:into:now:)``) and only
+/// the repartition topic's partition `p` feeds engine `p`.
 struct ProcessingCore {
     /// Topic names from the configuration.
     struct Topics: Sendable {
@@ -14,6 +16,9 @@ struct ProcessingCore {
         var alerts: String
         var state: String
         var deadLetter: String
+        /// `kafka.repartition_topic`: when set, the inputs are stage 1 and this topic feeds the
+        /// engines (``Repartition``).
+        var repartition: Repartition? = nil
     }
 
     /// Counters since the last `drainStats`, exported as metrics by the caller.
@@ -27,6 +32,10 @@ struct ProcessingCore {
         var changelogRecords = 0
         var restoredRecords = 0
         var corruptStateRecords = 0
+        /// Input messages re-keyed into the repartition topic (stage 1).
+        var repartitioned = 0
+        /// The first `wrong_key` dead letter of the period, `topic/partition/offset: detail`.
+        var wrongKeySample: String?
     }
 
     let topics: Topics
@@ -36,12 +45,16 @@ struct ProcessingCore {
     private(set) var policies: PolicySet
     private(set) var engines: [Int32: SLAEngine] = [:]
     private var maxSeen: [Int32: Timestamp] = [:]
-    private(set) var stats = Stats()
-    private var pending: [KafkaProducerRecord] = []
+    var stats = Stats()
+    var pending: [KafkaProducerRecord] = []
+    /// Stage 1 decodes into this one event (it only validates and reads the conversation id).
+    var scratch = InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)
     /// The events of the partition run being applied (storage reused).
-    private var run = EventBatch(capacity: 64)
+    var run = EventBatch(capacity: 64)
 
     static let cloudEventsContentType: [UInt8] = Array("application/cloudevents+json; charset=UTF-8".utf8)
+    /// The headers of every alert record, shared (no array built per alert).
+    static let alertHeaders: [(String, [UInt8]?)] = [("content-type", cloudEventsContentType)]
 
     init(topics: Topics, config: LoopwatchConfig) {
         self.topics = topics
@@ -71,9 +84,12 @@ struct ProcessingCore {
     var conversations: Int { engines.values.reduce(0) { $0 + $1.conversationCount } }
 
     /// The wall-clock instant the earliest pending deadline fires (its due time plus
-    /// `allowed_lateness`), if any — so the loop never sleeps past it.
+    /// `allowed_lateness`), if any — so the loop never sleeps past it. None beyond
+    /// `Timestamp.distantFuture` (the sum never wraps round into the past).
     var nextFiring: Timestamp? {
-        engines.values.compactMap(\.nextDeadline).min().map { $0 + processing.allowedLateness }
+        guard let due = engines.values.compactMap(\.nextDeadline).min() else { return nil }
+        let (firing, overflow) = due.millis.addingReportingOverflow(processing.allowedLateness.millis)
+        return overflow || firing >= Timestamp.distantFuture.millis ? nil : Timestamp(millis: firing)
     }
 
     // MARK: Ownership
@@ -114,7 +130,8 @@ struct ProcessingCore {
     // MARK: Processing
 
     /// Applies one input message: a good event goes to its partition's engine, a bad one
-    /// becomes a dead letter (SPEC §6).
+    /// becomes a dead letter (SPEC §6) — a good one whose key is not its `conversation_id` too
+    /// (`wrong_key`, SPEC §1 "Keying").
     mutating func process(_ m: KafkaConsumerMessage, now: Timestamp) {
         process(CollectionOfOne(m), now: now)
     }
@@ -125,10 +142,15 @@ struct ProcessingCore {
     mutating func process<C: RandomAccessCollection>(_ batch: C, now: Timestamp) where C.Element == KafkaConsumerMessage {
         var i = batch.startIndex
         while i != batch.endIndex {
+            if let r = topics.repartition, isStageOne(batch[i]) {
+                repartition(batch[i], into: r, now: now)
+                i = batch.index(after: i)
+                continue
+            }
             let p = batch[i].partition
             var j = batch.index(after: i)
             var n = 1
-            while j != batch.endIndex, n < 64, batch[j].partition == p {
+            while j != batch.endIndex, n < 64, batch[j].partition == p, !isStageOne(batch[j]) {
                 j = batch.index(after: j)
                 n += 1
             }
@@ -136,7 +158,7 @@ struct ProcessingCore {
             for m in batch[i..<j] {
                 let bad: BadEvent?
                 if let value = m.value {
-                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) }
+                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) } ?? checkKeyOfLast(m)
                 } else {
                     bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
                 }
@@ -189,6 +211,11 @@ struct ProcessingCore {
     /// many alerts it moved.
     @discardableResult
     mutating func drainOutput(now: Timestamp, into records: inout [KafkaProducerRecord]) -> Int {
+        // Dead letters arose while processing, before any alert drained here: they go first, and
+        // alerts are appended straight to `records` (not staged in `pending` and copied).
+        records.append(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
+        let headers = Self.alertHeaders
         var alerts = 0
         for p in engines.keys.sorted() {
             for alert in engines[p]!.drainAlerts() {
@@ -198,14 +225,12 @@ struct ProcessingCore {
                 if alert.kind != .resolved {
                     stats.alertDelays.append(Double(now.millis - alert.time.millis) / 1000)
                 }
-                pending.append(
+                records.append(
                     KafkaProducerRecord(
                         topic: topics.alerts, key: Array(alert.conversationID.utf8), value: encoder.encode(alert),
-                        headers: [("content-type", Self.cloudEventsContentType)]))
+                        headers: headers))
             }
         }
-        records.append(contentsOf: pending)
-        pending.removeAll(keepingCapacity: true)
         let stateTopic = topics.state
         for p in engines.keys.sorted() {
             engines[p]!.drainChanges { id, value in
@@ -228,11 +253,17 @@ struct ProcessingCore {
     /// partition.
     static let maxDeadLetterBytes = 900_000
 
+    /// Where a dead letter came from: `topic/partition/offset` of the input message.
+    static let sourceHeader = "loopwatch.source"
+
     func deadLetter(_ m: KafkaConsumerMessage, _ bad: BadEvent) -> KafkaProducerRecord {
         var headers = m.headers
         headers.append(("loopwatch.error", Array(bad.reason.rawValue.utf8)))
         headers.append(("loopwatch.error.detail", Array(bad.detail.utf8)))
-        headers.append(("loopwatch.source", Array("\(m.topic)/\(m.partition)/\(m.offset)".utf8)))
+        // From the repartition topic, the message already names its input (stage 1 added it).
+        if m.topic != topics.repartition?.topic || !headers.contains(where: { $0.0 == Self.sourceHeader }) {
+            headers.append((Self.sourceHeader, Array(Self.source(of: m).utf8)))
+        }
         var value = m.value
         if let v = value, v.count > Self.maxDeadLetterBytes {
             headers.append(("loopwatch.truncated", Array(String(v.count).utf8)))

@@ -8,6 +8,7 @@ public struct WorkerError: Error, Sendable, CustomStringConvertible {
             case kafkaPropertiesRejected = "kafka_properties_rejected"
             case instanceIDInUse = "instance_id_in_use"
             case badListenAddress = "bad_listen"
+            case repartitionTopic = "repartition_topic"
         }
 
         private let backing: Backing
@@ -17,7 +18,9 @@ public struct WorkerError: Error, Sendable, CustomStringConvertible {
         /// Whether only a change of configuration or topics can mend it (every code so far).
         var isConfiguration: Bool {
             switch backing {
-            case .topicsMissing, .notCopartitioned, .kafkaPropertiesRejected, .instanceIDInUse, .badListenAddress: true
+            case .topicsMissing, .notCopartitioned, .kafkaPropertiesRejected, .instanceIDInUse, .badListenAddress,
+                .repartitionTopic:
+                true
             }
         }
 
@@ -34,6 +37,8 @@ public struct WorkerError: Error, Sendable, CustomStringConvertible {
         public static let instanceIDInUse = Code(.instanceIDInUse)
         /// `metrics.listen` is not `host:port`.
         public static let badListenAddress = Code(.badListenAddress)
+        /// `kafka.repartition_topic` does not exist, or its partition count is not the state topic's.
+        public static let repartitionTopic = Code(.repartitionTopic)
     }
 
     /// What kind of failure.

@@ -28,6 +28,8 @@ public final class WorkerMetrics: Sendable {
     let alertDelay: ValueHistogram
     let restoreDuration: ValueHistogram
     let reloads: [String: Counter]
+    /// Input messages re-keyed into `kafka.repartition_topic` (stage 1).
+    let repartitioned: Counter
 
     /// Registers every metric in a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -37,7 +39,7 @@ public final class WorkerMetrics: Sendable {
             events[r] = registry.makeCounter(descriptor: Self.named("loopwatch_events_total", "Input events applied to conversations, by result."), labels: [("result", r.name)])
         }
         var bad: [BadEventReason: Counter] = [:]
-        for r in BadEventReason.allCases {
+        for r in BadEventReason.everyReason {
             bad[r] = registry.makeCounter(descriptor: Self.named("loopwatch_dead_letters_total", "Bad input events sent to the dead-letter topic, by reason."), labels: [("reason", r.rawValue)])
         }
         var alerts: [Alert.Kind: Counter] = [:]
@@ -68,6 +70,10 @@ public final class WorkerMetrics: Sendable {
             reloads[r] = registry.makeCounter(descriptor: Self.named("loopwatch_config_reloads_total", "Configuration reloads (SIGHUP), by result."), labels: [("result", r)])
         }
         self.reloads = reloads
+        repartitioned = registry.makeCounter(
+            descriptor: Self.named(
+                "loopwatch_repartitioned_total",
+                "Input messages re-keyed by conversation_id into kafka.repartition_topic (stage 1)."))
     }
 
     /// Adds one cycle's engine counters.
@@ -80,6 +86,7 @@ public final class WorkerMetrics: Sendable {
         if s.changelogRecords > 0 { changelogRecords.increment(by: Int64(s.changelogRecords)) }
         if s.restoredRecords > 0 { restoredRecords.increment(by: Int64(s.restoredRecords)) }
         if s.corruptStateRecords > 0 { corruptStateRecords.increment(by: Int64(s.corruptStateRecords)) }
+        if s.repartitioned > 0 { repartitioned.increment(by: Int64(s.repartitioned)) }
     }
 
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {

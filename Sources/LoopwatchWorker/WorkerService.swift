@@ -100,6 +100,7 @@ public struct WorkerService: Service {
     func checkTopics(bootstrap: String) async throws {
         let settings = KafkaSettings(config.kafka, bootstrapServers: bootstrap, instanceID: instanceID)
         let topics = config.kafka.inputTopics + [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic]
+            + (config.kafka.repartitionTopic.map { [$0] } ?? [])
         let logger = self.logger
         var backoff = Backoff.connect
         while true {
@@ -128,8 +129,13 @@ public struct WorkerService: Service {
     }
 
     /// The startup rules: every topic exists, and the state topic has as many partitions as
-    /// each input topic (conversation `c` of input partition `p` lives in state partition `p`).
+    /// each input topic (conversation `c` of input partition `p` lives in state partition `p`) —
+    /// or, with `kafka.repartition_topic`, as the repartition topic, and the input topics may
+    /// have any counts.
     static func validate(counts: [String: Int], kafka: LoopwatchConfig.Kafka) throws {
+        if let repartition = kafka.repartitionTopic {
+            try validateRepartition(topic: repartition, counts: counts, kafka: kafka)
+        }
         let all = kafka.inputTopics + [kafka.stateTopic, kafka.alertTopic, kafka.deadLetterTopic]
         let missing = all.filter { (counts[$0] ?? 0) == 0 }
         if !missing.isEmpty {
@@ -139,6 +145,7 @@ public struct WorkerService: Service {
                     + "with as many partitions as the input topics) — see docs/operations.md")
         }
         let state = counts[kafka.stateTopic]!
+        guard kafka.repartitionTopic == nil else { return }
         let mismatched = kafka.inputTopics.filter { counts[$0]! != state }
         if !mismatched.isEmpty {
             throw WorkerError(
@@ -186,6 +193,7 @@ public struct WorkerService: Service {
             let fresh = try readConfig()
             if fresh.kafka.bootstrapServers != running.kafka.bootstrapServers || fresh.kafka.inputTopics != running.kafka.inputTopics
                 || fresh.kafka.groupID != running.kafka.groupID
+                || fresh.kafka.repartitionTopic != running.kafka.repartitionTopic
             {
                 logger.warning("kafka settings changed in the file; they take effect on restart only")
             }

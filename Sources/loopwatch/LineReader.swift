@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchCore
 
 /// Reads a file (or standard input) line by line in large blocks, handing each line's bytes
 /// (without the newline) to a closure without copying it into a `String`.
@@ -61,20 +62,23 @@ final class LineReader {
     }
 }
 
-/// A 1 MiB buffer in front of standard output.
+/// A 1 MiB buffer in front of standard output that alerts are encoded straight into, one
+/// CloudEvent JSON per line (no per-alert array, no copy).
 struct OutputBuffer {
-    private var bytes: [UInt8] = []
+    static let flushAt = 1 << 20
+    private var writer = JSONWriter(capacity: OutputBuffer.flushAt + 64 * 1024)
 
-    init() { bytes.reserveCapacity(1 << 20) }
-
-    mutating func write(_ b: [UInt8]) {
-        bytes.append(contentsOf: b)
-        if bytes.count >= 1 << 20 { flush() }
+    /// Appends `alert` as one line; writes the buffer out once it holds 1 MiB.
+    mutating func write(_ alert: Alert, with encoder: AlertEncoder) {
+        encoder.encode(alert, into: &writer)
+        writer.newline()
+        if writer.bytes.count >= Self.flushAt { flush() }
     }
 
+    /// Writes everything buffered to standard output.
     mutating func flush() {
         var offset = 0
-        bytes.withUnsafeBytes { raw in
+        writer.bytes.withUnsafeBytes { raw in
             while offset < raw.count {
                 let n = Foundation.write(1, raw.baseAddress! + offset, raw.count - offset)
                 if n <= 0 {
@@ -84,6 +88,6 @@ struct OutputBuffer {
                 offset += n
             }
         }
-        bytes.removeAll(keepingCapacity: true)
+        writer.removeAll()
     }
 }

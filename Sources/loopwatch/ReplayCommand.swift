@@ -41,13 +41,8 @@ struct ReplayCommand: ParsableCommand {
         var driver = ReplayDriver(policies: loaded.policies, processing: loaded.processing)
         let encoder = AlertEncoder(groupID: loaded.kafka.groupID)
         var out = OutputBuffer()
-        let emit: (Alert) -> Void = { alert in
-            var line = encoder.encode(alert)
-            line.append(0x0a)
-            out.write(line)
-        }
-        reader.forEachLine { line in driver.feed(line: line, emit: emit) }
-        driver.finish(until: untilInstant, emit: emit)
+        reader.forEachLine { line in driver.feed(line: line) { out.write($0, with: encoder) } }
+        driver.finish(until: untilInstant) { out.write($0, with: encoder) }
         out.flush()
         let elapsed = ContinuousClock.now - started
         StandardError.write(Self.describe(driver.summary, elapsed: elapsed, file: events))

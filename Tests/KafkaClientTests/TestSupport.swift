@@ -1,6 +1,7 @@
 import Foundation
 import KafkaClient
 import Logging
+import LoopwatchTestSupport
 import Synchronization
 import Testing
 
@@ -17,7 +18,7 @@ enum TestSupport {
         "\(prefix)-\(UUID().uuidString.prefix(8))"
     }
 
-    static func producerConfiguration(_ cluster: KafkaMockCluster) -> KafkaConfiguration {
+    static func producerConfiguration(_ cluster: some Bootstrapping) -> KafkaConfiguration {
         KafkaConfiguration([
             "bootstrap.servers": cluster.bootstrapServers,
             "queue.buffering.max.kbytes": "65536",
@@ -28,13 +29,13 @@ enum TestSupport {
         ])
     }
 
-    static func transactionalConfiguration(_ cluster: KafkaMockCluster, id: String) -> KafkaConfiguration {
+    static func transactionalConfiguration(_ cluster: some Bootstrapping, id: String) -> KafkaConfiguration {
         producerConfiguration(cluster)
             .with("transactional.id", id)
             .with("transaction.timeout.ms", "10000")
     }
 
-    static func consumerConfiguration(_ cluster: KafkaMockCluster, group: String) -> KafkaConfiguration {
+    static func consumerConfiguration(_ cluster: some Bootstrapping, group: String) -> KafkaConfiguration {
         KafkaConfiguration([
             "bootstrap.servers": cluster.bootstrapServers,
             "group.id": group,
@@ -47,7 +48,7 @@ enum TestSupport {
         ])
     }
 
-    static func readerConfiguration(_ cluster: KafkaMockCluster) -> KafkaConfiguration {
+    static func readerConfiguration(_ cluster: some Bootstrapping) -> KafkaConfiguration {
         KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
     }
 
@@ -88,6 +89,14 @@ enum TestSupport {
 
     static func string(_ bytes: [UInt8]?) -> String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
 }
+
+/// A broker the helpers can configure clients for: the mock cluster or a noida broker.
+protocol Bootstrapping {
+    var bootstrapServers: String { get }
+}
+
+extension KafkaMockCluster: Bootstrapping {}
+extension NoidaBroker: Bootstrapping {}
 
 /// A thread-safe recorder of rebalance events.
 final class RebalanceRecorder: Sendable {

@@ -94,3 +94,51 @@ import Testing
         #expect(cut.utf8.count <= max)
     }
 }
+
+/// The eight-bytes-at-a-time scan of ``JSONWriter`` against a byte-by-byte reference: every
+/// character that needs escaping at every offset of strings longer than one chunk.
+@Suite struct JSONWriterChunkedScanTests {
+    static func reference(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test(arguments: ["\"", "\\", "\n", "\u{1F}", "\u{0}", "\u{2028}", "\u{2029}", "é", "€", "😀", "\u{7F}", "~"])
+    func escapesAtEveryOffset(special: String) {
+        for length in [7, 8, 9, 15, 16, 17, 31, 40] {
+            for at in 0...length {
+                let s = String(repeating: "a", count: at) + special + String(repeating: "b", count: length - at)
+                var w = JSONWriter()
+                w.string(s)
+                #expect(w.string == Self.reference(s), "\(special.debugDescription) at \(at) of \(length)")
+            }
+        }
+    }
+
+    @Test func keyASCIIAndNewlineWriteJSONLines() {
+        var w = JSONWriter()
+        w.beginObject(); w.key(ascii: "a"); w.int(1); w.key(ascii: "b"); w.string("x"); w.endObject()
+        w.newline()
+        w.beginObject(); w.endObject()
+        w.newline()
+        #expect(w.string == "{\"a\":1,\"b\":\"x\"}\n{}\n")
+        w.removeAll()
+        w.beginArray(); w.endArray()
+        #expect(w.string == "[]")
+    }
+}

@@ -16,10 +16,13 @@ import Testing
             policies: PolicySet([Policy(name: "default", firstResponse: .minutes(15), version: "v1")]))
     }
 
-    static func message(_ json: String, partition: Int32 = 0, offset: Int64 = 0) -> KafkaConsumerMessage {
-        KafkaConsumerMessage(
-            topic: "interactions", partition: partition, offset: offset, key: Array("c1".utf8), value: Array(json.utf8),
-            headers: [("trace", Array("t1".utf8))])
+    /// A message keyed by its conversation_id (SPEC §1), or by `key` when given.
+    static func message(_ json: String, partition: Int32 = 0, offset: Int64 = 0, key: [UInt8]?? = nil) -> KafkaConsumerMessage {
+        let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let conversation = (object?["conversation_id"] as? String).map { Array($0.utf8) }
+        return KafkaConsumerMessage(
+            topic: "interactions", partition: partition, offset: offset, key: key ?? conversation ?? Array("c1".utf8),
+            value: Array(json.utf8), headers: [("trace", Array("t1".utf8))])
     }
 
     @Test func badEventBecomesADeadLetterWithHeaders() throws {

@@ -26,7 +26,8 @@ final class WorkerHarness: Sendable {
     init(
         partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero,
         guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))",
-        properties: [String: String] = [:]
+        properties: [String: String] = [:], inputs: [(topic: String, partitions: Int)]? = nil,
+        repartitionTopic: String? = nil
     ) throws {
         cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
         self.partitions = partitions
@@ -34,11 +35,15 @@ final class WorkerHarness: Sendable {
         processing.commitInterval = .init(millis: 100)
         processing.allowedLateness = lateness
         processing.guarantee = guarantee
-        config = LoopwatchConfig(
-            kafka: .init(bootstrapServers: cluster.bootstrapServers, groupID: group, properties: properties),
-            processing: processing,
-            policies: PolicySet(policies))
-        for t in [config.kafka.inputTopics[0], config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic] {
+        var kafka = LoopwatchConfig.Kafka(
+            bootstrapServers: cluster.bootstrapServers, groupID: group, repartitionTopic: repartitionTopic,
+            properties: properties)
+        if let inputs { kafka.inputTopics = inputs.map(\.topic) }
+        config = LoopwatchConfig(kafka: kafka, processing: processing, policies: PolicySet(policies))
+        for (topic, count) in inputs ?? [(config.kafka.inputTopics[0], partitions)] {
+            try cluster.createTopic(name: topic, partitions: count)
+        }
+        for t in [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic] + (repartitionTopic.map { [$0] } ?? []) {
             try cluster.createTopic(name: t, partitions: partitions)
         }
     }
@@ -85,10 +90,11 @@ final class WorkerHarness: Sendable {
         }
     }
 
-    /// Everything committed to `topic` so far (read_committed), read from the beginning.
-    func readAll(_ topic: String) async throws -> [KafkaConsumerMessage] {
+    /// Everything committed to `topic` so far (read_committed), read from the beginning, from
+    /// its first `partitions` partitions (default: the harness's count).
+    func readAll(_ topic: String, partitions: Int? = nil) async throws -> [KafkaConsumerMessage] {
         let config = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
-        let partitions = self.partitions
+        let partitions = partitions ?? self.partitions
         return try await DedicatedThread.run(name: "test-reader") {
             let reader = try KafkaPartitionReader(configuration: config, logger: Self.logger)
             defer { reader.close() }

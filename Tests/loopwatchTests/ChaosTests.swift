@@ -38,50 +38,21 @@ import Testing
         let cluster = try KafkaMockCluster(brokers: 1, logger: DaemonTests.logger)
         defer { cluster.destroy() }
         for t in ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"] { try cluster.createTopic(name: t, partitions: 4) }
-        let yaml = """
+        let yaml = ChaosPopulation.yaml(kafka: """
             kafka:
               bootstrap_servers: "\(cluster.bootstrapServers)"
               group_id: chaos
               input_topics: [interactions]
-            processing:
-              commit_interval: 100ms
-              allowed_lateness: 5s
-            metrics:
-              listen: off
-            policies:
-              - name: chaos
-                first_response: 4s
-                next_response: 4s
-                warn_before: 1s
-                escalations:
-                  - { after: 3s, severity: critical }
-            """
+            """)
         let path = try temporaryFile("chaos.yaml", yaml)
 
         // The population: responses spread over the run, half answered (some in time, some late),
         // some with a second message, and planted bad events.
         let t0 = Timestamp.wallClock() + .seconds(8)  // after the first worker is ready
-        var schedule: [(at: Double, key: String, line: String, bad: Bool)] = []
-        let conversations = Int(seconds * 8)
-        for i in 0..<conversations {
-            let c = "chaos-\(i)"
-            let r = Double.random(in: 0...(seconds - 2), using: &rng)
-            schedule.append((r, c, Self.event("\(c)-r1", c, "response", t0, r), false))
-            if Bool.random(using: &rng) {
-                let r2 = r + Double.random(in: 0.5...2, using: &rng)
-                schedule.append((r2, c, Self.event("\(c)-r2", c, "response", t0, r2), false))
-            }
-            if Double.random(in: 0...1, using: &rng) < 0.6 {
-                // Answers stay clear of the deadline by more than a poll, so the outcome is crisp.
-                let a = r + (Bool.random(using: &rng) ? Double.random(in: 0.3...2.5, using: &rng) : Double.random(in: 5...9, using: &rng))
-                schedule.append((a, c, Self.event("\(c)-a", c, "acknowledgement", t0, a), false))
-            }
-        }
-        let planted = (0..<max(3, Int(seconds / 4))).map { i in "{\"planted\": \(i), not json" }
-        for (i, bad) in planted.enumerated() {
-            schedule.append((Double(i) * seconds / Double(planted.count), "bad-\(i)", bad, true))
-        }
-        schedule.sort { $0.at < $1.at }
+        let population = ChaosPopulation(seconds: seconds, t0: t0, rng: &rng)
+        let schedule = population.schedule
+        let planted = population.planted
+        let conversations = population.conversations
 
         var faults: [Fault] = []
         let kinds: [Fault.Kind] = [.kill9, .secondWorker, .brokerOutage, .txnErrors, .produceErrors]
@@ -137,11 +108,7 @@ import Testing
 
         // What replay says for the same (good) events, up to the end of the run.
         let until = t0 + TimeSpan(millis: Int64((seconds + 12) * 1000))
-        var replay = ReplayDriver(policies: try ConfigLoader.load(yaml: yaml, file: "chaos.yaml", environment: [:], readFile: { _ in "" }).policies,
-                                  processing: try ConfigLoader.load(yaml: yaml, file: "chaos.yaml", environment: [:], readFile: { _ in "" }).processing)
-        var expected: Set<String> = []
-        for e in schedule where !e.bad { replay.feed(line: e.line) { expected.insert($0.id) } }
-        replay.finish(until: until) { expected.insert($0.id) }
+        let expected = try population.expected(yaml: yaml, until: until)
 
         // Wait until the daemon's clock has passed `until` (plus lateness) and everything arrived.
         let want = expected
@@ -170,11 +137,6 @@ import Testing
         let dlqValues = dlq.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } }
         #expect(Set(dlqValues) == Set(planted), "seed \(seed): dead letters differ from the planted bad events")
         #expect(dlq.allSatisfy { m in m.headers.contains { $0.0 == "loopwatch.error" } })
-    }
-
-    static func event(_ id: String, _ c: String, _ kind: String, _ t0: Timestamp, _ offset: Double) -> String {
-        let at = t0 + TimeSpan(millis: Int64(offset * 1000))
-        return #"{"id":"\#(id)","conversation_id":"\#(c)","kind":"\#(kind)","occurred_at":"\#(RFC3339.format(at))","channel":"twitter","text":"chaos \#(id)"}"#
     }
 }
 

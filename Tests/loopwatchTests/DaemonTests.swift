@@ -152,7 +152,12 @@ import Testing
     }
 
     static func alertIDs(_ cluster: KafkaMockCluster, partitions: Int = 2) async throws -> [Seen] {
-        try await read(cluster, "sla-alerts", partitions: partitions).compactMap { m in
+        try await alertIDs(bootstrap: cluster.bootstrapServers, topic: "sla-alerts", partitions: partitions)
+    }
+
+    /// The alerts a read_committed reader sees on `topic` (id and subject of each copy).
+    static func alertIDs(bootstrap: String, topic: String, partitions: Int) async throws -> [Seen] {
+        try await read(bootstrap: bootstrap, topic, partitions: partitions).compactMap { m in
             guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else { return nil }
             return Seen(id: o["id"] as? String ?? "", subject: o["subject"] as? String ?? "")
         }
@@ -163,8 +168,12 @@ import Testing
     }
 
     static func read(_ cluster: KafkaMockCluster, _ topic: String, partitions: Int = 2) async throws -> [KafkaConsumerMessage] {
-        let bootstrap = cluster.bootstrapServers
-        return try await DedicatedThread.run(name: "test-reader") {
+        try await read(bootstrap: cluster.bootstrapServers, topic, partitions: partitions)
+    }
+
+    /// Every record of `topic`'s first `partitions` partitions, as a read_committed reader sees them.
+    static func read(bootstrap: String, _ topic: String, partitions: Int) async throws -> [KafkaConsumerMessage] {
+        try await DedicatedThread.run(name: "test-reader") {
             let reader = try KafkaPartitionReader(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
             defer { reader.close() }
             var all: [KafkaConsumerMessage] = []

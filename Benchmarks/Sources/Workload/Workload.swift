@@ -25,8 +25,9 @@ public struct Workload: Sendable {
     /// 2026-11-02T06:00:00Z.
     public static let start: Int64 = 1_793_599_200_000
 
-    /// `count` events over `conversations` conversations, one every `stepMillis` of event time.
-    public init(count: Int, conversations: Int, stepMillis: Int64 = 1, seed: UInt64 = 42) {
+    /// `count` events over `conversations` conversations, one every `stepMillis` of event time
+    /// from `start` (Unix milliseconds).
+    public init(count: Int, conversations: Int, stepMillis: Int64 = 1, seed: UInt64 = 42, start: Int64 = Workload.start) {
         var rng = SplitMix64(seed: seed)
         self.conversations = conversations
         let channels = ["twitter", "instagram", "facebook", "email", "review"]
@@ -45,7 +46,7 @@ public struct Workload: Sendable {
             let c = Int(Double(conversations - 1) * u * u * u)
             let k = rng.next() % 100
             let kind = k < 55 ? "response" : k < 85 ? "acknowledgement" : k < 95 ? "broadcast" : "status"
-            let at = Self.start + Int64(i) * stepMillis + Int64(rng.next() % 400) - 200
+            let at = start + Int64(i) * stepMillis + Int64(rng.next() % 400) - 200
             let conv = "tw-\(1_860_000_000 + c)"
             var s = #"{"id":"ev-\#(i)-\#(rng.next() % 100_000)","conversation_id":"\#(conv)","kind":"\#(kind)","#
             s += #""occurred_at":"\#(RFC3339.format(Timestamp(millis: at)))","channel":"\#(channels[c % channels.count])","#

@@ -32,6 +32,27 @@ public struct EventBatch: Sendable {
         return bad
     }
 
+    /// Whether the `conversation_id` of event `k` is, byte for byte, `key` (a Kafka message key;
+    /// nil is never a match) — SPEC §1 "Keying". Compares in place: no string is copied.
+    public func conversationID(_ k: Int, isKey key: [UInt8]?) -> Bool {
+        guard let key else { return false }
+        return events.withUnsafeBufferPointer { events in
+            var id = events[k].storedConversationID
+            guard id.utf8.count == key.count else { return false }
+            return id.withUTF8 { $0.elementsEqual(key) }
+        }
+    }
+
+    /// The `conversation_id` of event `k`.
+    public func conversationID(_ k: Int) -> String { events[k].conversationID }
+
+    /// Takes back the event decoded last — one found bad for a reason outside its bytes
+    /// (``BadEventReason/wrongKey``).
+    public mutating func removeLast() {
+        precondition(count > 0, "the batch is empty")
+        count -= 1
+    }
+
     /// `occurred_at` of event `k`.
     public func occurredAt(_ k: Int) -> Timestamp { events[k].occurredAt }
 

@@ -35,6 +35,9 @@ public struct ReplayDriver: Sendable {
     var maxSeen = Timestamp.distantPast
     /// Decoded events waiting to be applied.
     var batch = EventBatch(capacity: 32)
+    /// Results of the batch being applied, by raw value (folded into the summary per batch: no
+    /// dictionary update per event).
+    var resultCounts = [Int](repeating: 0, count: SLAEngine.ApplyResult.allCases.count)
 
     /// A replay of events through `policies` with the configuration's processing settings.
     public init(policies: PolicySet, processing: LoopwatchConfig.Processing) {
@@ -72,10 +75,14 @@ public struct ReplayDriver: Sendable {
             let at = batch.occurredAt(k)
             if at > maxSeen { maxSeen = at }
             engine.advance(to: maxSeen - lateness)
-            summary.results[batch.apply(k, to: &engine), default: 0] += 1
-            drain(emit)
+            resultCounts[Int(batch.apply(k, to: &engine).rawValue)] &+= 1
+            if engine.hasPendingAlerts { drain(emit) }
         }
         batch.removeAll()
+        for r in SLAEngine.ApplyResult.allCases where resultCounts[Int(r.rawValue)] > 0 {
+            summary.results[r, default: 0] += resultCounts[Int(r.rawValue)]
+            resultCounts[Int(r.rawValue)] = 0
+        }
     }
 
     /// Feeds one line given as a string (tests, small inputs).

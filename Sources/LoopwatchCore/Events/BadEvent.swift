@@ -1,4 +1,9 @@
 /// Why an input message is a bad event (SPEC §6). The raw value is the `loopwatch.error` header.
+///
+/// Every reason but ``wrongKey`` is a property of the message's bytes, reported by
+/// ``EventDecoder`` (each has a sample line in `config/samples/bad-events.jsonl`); those are
+/// ``allCases``. ``wrongKey`` is a property of the Kafka message around them, decided by the
+/// worker (SPEC §1 "Keying"); ``everyReason`` lists all of them (metrics, documentation).
 public enum BadEventReason: String, Sendable, CaseIterable {
     /// Larger than `processing.max_event_bytes`.
     case tooLarge = "too_large"
@@ -20,6 +25,19 @@ public enum BadEventReason: String, Sendable, CaseIterable {
     case invalidValue = "invalid_value"
     /// The message has no value (null or empty payload).
     case emptyMessage = "empty_message"
+    /// A good event whose Kafka key is missing or is not its `conversation_id` (the same bytes),
+    /// while `kafka.repartition_topic` is not set (SPEC §1 "Keying"). Never reported by the
+    /// decoder, which sees no key.
+    case wrongKey = "wrong_key"
+
+    /// The reasons ``EventDecoder`` reports: every case but ``wrongKey``.
+    public static let allCases: [BadEventReason] = [
+        .tooLarge, .invalidUTF8, .invalidJSON, .missingField, .wrongType, .unknownKind, .badTimestamp,
+        .futureTimestamp, .invalidValue, .emptyMessage,
+    ]
+
+    /// Every reason, the decoder's and ``wrongKey``.
+    public static let everyReason: [BadEventReason] = allCases + [.wrongKey]
 }
 
 /// A rejected input message: a reason code and a readable detail naming the field.

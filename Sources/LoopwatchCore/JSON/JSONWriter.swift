@@ -63,6 +63,30 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes an object member name that needs no escaping — ASCII without `"`, `\` or control
+    /// characters, such as the fixed names of a schema — and the `:`, copying it as it is.
+    public mutating func key(ascii name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// Ends a top-level value with a newline (JSON Lines): the next value starts a new line,
+    /// with no comma before it.
+    public mutating func newline() {
+        bytes.append(0x0A)
+        needsComma = false
+    }
+
+    /// Empties the writer, keeping its buffer (for output written out in blocks).
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
     /// Writes a string value.
     public mutating func string(_ value: String) {
         separate()
@@ -127,6 +151,13 @@ public struct JSONWriter: Sendable {
             var i = 0
             let n = utf8.count
             while i < n {
+                // Eight bytes at a time while none of them can need escaping (the common case).
+                if i &+ 8 <= n,
+                    !Self.mayNeedEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
+                {
+                    i &+= 8
+                    continue
+                }
                 let c = utf8[i]
                 let escape: StaticString?
                 var skip = 1
@@ -163,6 +194,20 @@ public struct JSONWriter: Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<n]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes is a control character, `"`, `\` or not ASCII (so the
+    /// byte-wise check must look at them). Exact as a yes/no: the SWAR "has a byte below n" and
+    /// "has a zero byte" tests.
+    @inline(__always) static func mayNeedEscape(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let control = (x &- ones &* 0x20) & ~x & high
+        let q = x ^ (ones &* 0x22)
+        let quote = (q &- ones) & ~q & high
+        let b = x ^ (ones &* 0x5C)
+        let backslash = (b &- ones) & ~b & high
+        return (control | quote | backslash | (x & high)) != 0
     }
 
     // MARK: Truncation

@@ -14,6 +14,11 @@ public struct LoopwatchConfig: Sendable {
         public var alertTopic: String
         public var stateTopic: String
         public var deadLetterTopic: String
+        /// `kafka.repartition_topic`: when set, inputs may be keyed any way — loopwatch re-keys every
+        /// input message by its `conversation_id` into this topic (murmur2) and keeps its
+        /// conversations by this topic's partitions (SPEC §1 "Keying"). Nil: inputs must be keyed by
+        /// `conversation_id` (else `wrong_key`).
+        public var repartitionTopic: String?
         /// librdkafka properties, passed through as they are (after `${…}` substitution).
         public var properties: [String: String]
         /// Keys of `properties` whose values must never be logged: substituted from `${file:}` /
@@ -24,8 +29,8 @@ public struct LoopwatchConfig: Sendable {
         public init(
             bootstrapServers: String, groupID: String = "loopwatch", inputTopics: [String] = ["interactions"],
             alertTopic: String = "sla-alerts", stateTopic: String = "loopwatch-state",
-            deadLetterTopic: String = "interactions-dlq", properties: [String: String] = [:],
-            secretKeys: Set<String> = []
+            deadLetterTopic: String = "interactions-dlq", repartitionTopic: String? = nil,
+            properties: [String: String] = [:], secretKeys: Set<String> = []
         ) {
             self.bootstrapServers = bootstrapServers
             self.groupID = groupID
@@ -33,6 +38,7 @@ public struct LoopwatchConfig: Sendable {
             self.alertTopic = alertTopic
             self.stateTopic = stateTopic
             self.deadLetterTopic = deadLetterTopic
+            self.repartitionTopic = repartitionTopic
             self.properties = properties
             self.secretKeys = secretKeys
         }

@@ -171,7 +171,10 @@ final class PipelineLoop {
         if sink.isOpen { return .milliseconds(5) }
         var timeout = min(commitInterval, .milliseconds(100))
         if let firing = core.nextFiring {
-            timeout = min(timeout, .milliseconds(max(1, firing.millis - pipeline.now().millis)))
+            // A restored conversation may be armed far in the past (it fires at the next tick):
+            // the difference saturates instead of overflowing.
+            let (left, overflow) = firing.millis.subtractingReportingOverflow(pipeline.now().millis)
+            timeout = min(timeout, .milliseconds(overflow ? 1 : max(1, left)))
         }
         return timeout
     }

@@ -36,6 +36,8 @@ struct ProcessingCore {
         var repartitioned = 0
         /// The first `wrong_key` dead letter of the period, `topic/partition/offset: detail`.
         var wrongKeySample: String?
+        /// Concerns that ended, labelled for the social-status metrics.
+        var concerns: [SocialStatusMetrics.Ended] = []
     }
 
     let topics: Topics
@@ -43,6 +45,7 @@ struct ProcessingCore {
     private(set) var decoder: EventDecoder
     let encoder: AlertEncoder
     private(set) var policies: PolicySet
+    private var channelLabels: ChannelLabels
     private(set) var engines: [Int32: SLAEngine] = [:]
     private var maxSeen: [Int32: Timestamp] = [:]
     var stats = Stats()
@@ -60,6 +63,7 @@ struct ProcessingCore {
         self.topics = topics
         processing = config.processing
         policies = config.policies
+        channelLabels = ChannelLabels(policies: config.policies)
         decoder = EventDecoder(
             maxEventBytes: config.processing.maxEventBytes, maxFutureSkew: config.processing.maxFutureSkew,
             projection: EventProjection(for: config.policies))
@@ -71,7 +75,8 @@ struct ProcessingCore {
     var engineSettings: SLAEngine.Settings {
         SLAEngine.Settings(
             allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL,
-            lateAfter: max(.seconds(5), TimeSpan(millis: processing.commitInterval.millis * 5)))
+            lateAfter: max(.seconds(5), TimeSpan(millis: processing.commitInterval.millis * 5)),
+            reportsOutcomes: true)
     }
 
     /// Partition numbers currently owned.
@@ -195,6 +200,7 @@ struct ProcessingCore {
     /// Reloads policies into every engine; returns the summed report.
     mutating func reload(policies new: PolicySet) -> SLAEngine.ReloadReport {
         policies = new
+        channelLabels.reload(new)
         decoder.projection = EventProjection(for: new)
         var total = SLAEngine.ReloadReport()
         for p in engines.keys {
@@ -229,6 +235,14 @@ struct ProcessingCore {
                     KafkaProducerRecord(
                         topic: topics.alerts, key: Array(alert.conversationID.utf8), value: encoder.encode(alert),
                         headers: headers))
+            }
+        }
+        for p in engines.keys.sorted() {
+            for o in engines[p]!.drainConcernOutcomes() {
+                stats.concerns.append(
+                    .init(
+                        channel: channelLabels.label(o.channel), policy: o.policyName, metric: o.metric.name,
+                        outcome: o.outcome.name, responseSeconds: o.responseTime.map { Double($0.millis) / 1000 }))
             }
         }
         let stateTopic = topics.state

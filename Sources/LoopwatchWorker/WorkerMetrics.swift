@@ -30,6 +30,7 @@ public final class WorkerMetrics: Sendable {
     let reloads: [String: Counter]
     /// Input messages re-keyed into `kafka.repartition_topic` (stage 1).
     let repartitioned: Counter
+    let socialStatus: SocialStatusMetrics
 
     /// Registers every metric in a fresh registry.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -74,6 +75,7 @@ public final class WorkerMetrics: Sendable {
             descriptor: Self.named(
                 "loopwatch_repartitioned_total",
                 "Input messages re-keyed by conversation_id into kafka.repartition_topic (stage 1)."))
+        socialStatus = SocialStatusMetrics(registry: registry)
     }
 
     /// Adds one cycle's engine counters.
@@ -87,6 +89,7 @@ public final class WorkerMetrics: Sendable {
         if s.restoredRecords > 0 { restoredRecords.increment(by: Int64(s.restoredRecords)) }
         if s.corruptStateRecords > 0 { corruptStateRecords.increment(by: Int64(s.corruptStateRecords)) }
         if s.repartitioned > 0 { repartitioned.increment(by: Int64(s.repartitioned)) }
+        if !s.concerns.isEmpty { socialStatus.record(s.concerns) }
     }
 
     static func named(_ name: String, _ help: String) -> MetricNameDescriptor {

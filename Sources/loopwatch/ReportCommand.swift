@@ -103,9 +103,7 @@ struct ReportCommand: ParsableCommand {
     /// Writes the report to `--out` (through a temporary file renamed into place) or stdout.
     func write(_ bytes: [UInt8]) throws {
         guard let out else {
-            var stdout = OutputBuffer()
-            stdout.write(bytes)
-            stdout.flush()
+            FileHandle.standardOutput.write(Data(bytes))
             return
         }
         let temporary = out + ".tmp-\(getpid())"

@@ -18,10 +18,13 @@ import Testing
                 configuration: T.transactionalConfiguration(broker, id: T.unique("tx")), logger: T.logger)
             defer { producer.shutdown() }
             try producer.initTransactions(timeout: .seconds(10))
-            for (batch, commit, deliverFirst) in [("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false)] {
+            for (batch, commit, deliverFirst) in [
+                ("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false),
+            ] {
                 try producer.beginTransaction()
                 for i in 0..<3 {
-                    try producer.enqueue(KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
+                    try producer.enqueue(
+                        KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
                 }
                 if deliverFirst { try producer.flush(timeout: .seconds(10)) }
                 if commit {
@@ -36,7 +39,9 @@ import Testing
             defer { open.shutdown() }
             try open.initTransactions(timeout: .seconds(10))
             try open.beginTransaction()
-            for i in 0..<2 { try open.enqueue(KafkaProducerRecord(topic: topic, partition: Int32(i), value: T.bytes("o-\(i)"))) }
+            for i in 0..<2 {
+                try open.enqueue(KafkaProducerRecord(topic: topic, partition: Int32(i), value: T.bytes("o-\(i)")))
+            }
             try open.flush(timeout: .seconds(10))
 
             let consumer = try KafkaConsumer(
@@ -145,10 +150,15 @@ import Testing
             func transaction(_ values: [String], partition: Int32, commit: Bool, deliverFirst: Bool = false) throws {
                 try producer.beginTransaction()
                 for v in values {
-                    try producer.enqueue(KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v)))
+                    try producer.enqueue(
+                        KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v)))
                 }
                 if deliverFirst { try producer.flush(timeout: .seconds(10)) }
-                if commit { try producer.commitTransaction(timeout: .seconds(10)) } else { try producer.abortTransaction(timeout: .seconds(10)) }
+                if commit {
+                    try producer.commitTransaction(timeout: .seconds(10))
+                } else {
+                    try producer.abortTransaction(timeout: .seconds(10))
+                }
             }
             try transaction(["a", "b", "c"], partition: 0, commit: true)
             try transaction(["x", "y", "z", "w"], partition: 0, commit: false)
@@ -160,7 +170,9 @@ import Testing
             let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(broker), logger: T.logger)
             defer { reader.close() }
             var first: [String] = []
-            let firstCount = try reader.read(topic: topic, partition: 0, maxBatch: 2) { first += $0.map { T.string($0.value)! } }
+            let firstCount = try reader.read(topic: topic, partition: 0, maxBatch: 2) {
+                first += $0.map { T.string($0.value)! }
+            }
             #expect(firstCount == 5)
             #expect(first == ["a", "b", "c", "d", "e"])
             var second: [String] = []
@@ -176,14 +188,16 @@ import Testing
         try broker.createTopics([topic], partitions: 1)
         try await T.blocking {
             let id = T.unique("tx")
-            let zombie = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(broker, id: id), logger: T.logger)
+            let zombie = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(broker, id: id), logger: T.logger)
             defer { zombie.shutdown() }
             try zombie.initTransactions(timeout: .seconds(10))
             try zombie.beginTransaction()
             try zombie.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("zombie")))
             try zombie.flush(timeout: .seconds(10))
 
-            let successor = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(broker, id: id), logger: T.logger)
+            let successor = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(broker, id: id), logger: T.logger)
             defer { successor.shutdown() }
             try successor.initTransactions(timeout: .seconds(10))  // aborts the zombie's open transaction
             var failure: KafkaError?

@@ -133,14 +133,16 @@ struct KafkaWire {
     }
 }
 
-private extension [UInt8] {
-    mutating func int16(_ v: Int16) { append(contentsOf: [UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]) }
+extension [UInt8] {
+    fileprivate mutating func int16(_ v: Int16) {
+        append(contentsOf: [UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)])
+    }
 
-    mutating func int32(_ v: Int32) {
+    fileprivate mutating func int32(_ v: Int32) {
         append(contentsOf: [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> $0) })
     }
 
-    mutating func string(_ s: String) {
+    fileprivate mutating func string(_ s: String) {
         int16(Int16(s.utf8.count))
         append(contentsOf: s.utf8)
     }

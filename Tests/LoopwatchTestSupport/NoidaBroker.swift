@@ -108,7 +108,12 @@ public final class NoidaBroker: Sendable {
     }
 
     private func terminate(signal: Int32, grace: Duration = .seconds(5)) {
-        guard let pid = running.withLock({ p in defer { p = nil }; return p }) else { return }
+        guard
+            let pid = running.withLock({ p in
+                defer { p = nil }
+                return p
+            })
+        else { return }
         kill(-pid, signal)
         let end = ContinuousClock.now + grace
         var status: Int32 = 0
@@ -129,7 +134,8 @@ public final class NoidaBroker: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Its own process group, and default signal handling whatever the test runner blocks or ignores.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setflags(
+            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)
         var signals = sigset_t()
         sigemptyset(&signals)
@@ -146,7 +152,9 @@ public final class NoidaBroker: Sendable {
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, &argv, environ)
-        guard rc == 0 else { throw NoidaError(message: "cannot start \(arguments[0]): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else {
+            throw NoidaError(message: "cannot start \(arguments[0]): \(String(cString: strerror(rc)))")
+        }
         return pid
     }
 

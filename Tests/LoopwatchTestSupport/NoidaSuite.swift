@@ -16,7 +16,8 @@ public struct NoidaSuite: SuiteTrait, TestScoping {
         }
         let started = ContinuousClock.now
         let broker = try NoidaBroker(binary: binary)
-        print("noida-db broker for \(test.name) on \(broker.bootstrapServers), up after \(ContinuousClock.now - started)")
+        print(
+            "noida-db broker for \(test.name) on \(broker.bootstrapServers), up after \(ContinuousClock.now - started)")
         defer {
             let stopping = ContinuousClock.now
             broker.stop()
@@ -34,6 +35,8 @@ extension Trait where Self == NoidaSuite {
 extension Trait where Self == ConditionTrait {
     /// Skips a noida suite, with the reason, when the broker is not installed (and not required).
     public static var noidaAvailable: ConditionTrait {
-        .enabled(if: NoidaBroker.binary != nil || NoidaBroker.isRequired, Comment(rawValue: NoidaBroker.unavailableReason ?? ""))
+        .enabled(
+            if: NoidaBroker.binary != nil || NoidaBroker.isRequired,
+            Comment(rawValue: NoidaBroker.unavailableReason ?? ""))
     }
 }

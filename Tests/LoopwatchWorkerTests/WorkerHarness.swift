@@ -26,7 +26,9 @@ final class WorkerHarness: Sendable {
     init(
         partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero,
         guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))",
-        properties: [String: String] = [:], inputs: [(topic: String, partitions: Int)]? = nil,
+        // Static members keep their partitions for the session timeout when they stop: the
+        // takeover tests wait 6 s for that, not the production 30 s.
+        properties: [String: String] = ["session.timeout.ms": "6000"], inputs: [(topic: String, partitions: Int)]? = nil,
         repartitionTopic: String? = nil
     ) throws {
         cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)

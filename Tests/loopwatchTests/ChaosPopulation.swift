@@ -1,4 +1,5 @@
 import Foundation
+import LoopwatchConfiguration
 import LoopwatchCore
 import LoopwatchTestSupport
 
@@ -52,14 +53,18 @@ struct ChaosPopulation: Sendable {
             }
             if Double.random(in: 0...1, using: &rng) < 0.6 {
                 // Answers stay clear of the deadline by more than a poll, so the outcome is crisp.
-                let a = r + (Bool.random(using: &rng)
-                    ? Double.random(in: 0.3...2.5, using: &rng) : Double.random(in: 5...9, using: &rng))
-                schedule.append(Event(at: a, key: c, line: Self.event("\(c)-a", c, "acknowledgement", t0, a), bad: false))
+                let a =
+                    r
+                    + (Bool.random(using: &rng)
+                        ? Double.random(in: 0.3...2.5, using: &rng) : Double.random(in: 5...9, using: &rng))
+                schedule.append(
+                    Event(at: a, key: c, line: Self.event("\(c)-a", c, "acknowledgement", t0, a), bad: false))
             }
         }
         planted = (0..<max(3, Int(seconds / 4))).map { i in "{\"planted\": \(i), not json" }
         for (i, bad) in planted.enumerated() {
-            schedule.append(Event(at: Double(i) * seconds / Double(planted.count), key: "bad-\(i)", line: bad, bad: true))
+            schedule.append(
+                Event(at: Double(i) * seconds / Double(planted.count), key: "bad-\(i)", line: bad, bad: true))
         }
         schedule.sort { $0.at < $1.at }
         self.schedule = schedule

@@ -31,15 +31,16 @@ import Testing
         let broker = try NoidaBroker.suiteBroker()
         let topics = NoidaTopics(broker: broker, prefix: "chaos", partitions: 4)
         try topics.create()
-        let yaml = ChaosPopulation.yaml(kafka: """
-            kafka:
-              bootstrap_servers: "\(broker.bootstrapServers)"
-              group_id: chaos-noida
-              input_topics: [\(topics.input)]
-              alert_topic: \(topics.alertTopic)
-              state_topic: \(topics.state)
-              dead_letter_topic: \(topics.deadLetter)
-            """)
+        let yaml = ChaosPopulation.yaml(
+            kafka: """
+                kafka:
+                  bootstrap_servers: "\(broker.bootstrapServers)"
+                  group_id: chaos-noida
+                  input_topics: [\(topics.input)]
+                  alert_topic: \(topics.alertTopic)
+                  state_topic: \(topics.state)
+                  dead_letter_topic: \(topics.deadLetter)
+                """)
         let path = try temporaryFile("chaos.yaml", yaml)
         let t0 = Timestamp.wallClock() + .seconds(8)  // after the workers are ready
         let population = ChaosPopulation(seconds: seconds, t0: t0, rng: &rng)
@@ -58,14 +59,17 @@ import Testing
         let brokerFaults = env["LOOPWATCH_CHAOS_SECONDS"] != nil || env["LOOPWATCH_NOIDA_BROKER_FAULTS"] == "1"
         if !brokerFaults { faults.removeAll { $0.kind == .brokerKill9 } }
         faults.sort { $0.at < $1.at }
-        print("noida chaos: seed \(seed), \(seconds)s, \(population.conversations) conversations, "
-            + "\(population.schedule.count) events (\(population.planted.count) bad); faults:\n"
-            + faults.map { String(format: "%6.1fs  %@ (worker n%d)", $0.at, $0.kind.rawValue, $0.worker + 1) }
-            .joined(separator: "\n"))
+        print(
+            "noida chaos: seed \(seed), \(seconds)s, \(population.conversations) conversations, "
+                + "\(population.schedule.count) events (\(population.planted.count) bad); faults:\n"
+                + faults.map { String(format: "%6.1fs  %@ (worker n%d)", $0.at, $0.kind.rawValue, $0.worker + 1) }
+                .joined(separator: "\n"))
 
         let ids = ["n1", "n2"]
         var started: [WorkerBox] = []
-        for id in ids { started.append(WorkerBox(try LoopwatchProcess(["run", "--config", path, "--instance-id", id]))) }
+        for id in ids {
+            started.append(WorkerBox(try LoopwatchProcess(["run", "--config", path, "--instance-id", id])))
+        }
         let workers = started
         defer { for w in workers where w.process.isRunning { w.process.signal(SIGKILL) } }
         let producer = try TransactionalInput(bootstrap: broker.bootstrapServers, id: "chaos-input-\(seed)")
@@ -92,7 +96,8 @@ import Testing
                     while let f = brokerFaults.first, f <= at {
                         brokerFaults.removeFirst()
                         try await Task.sleep(until: start + .milliseconds(Int64(f * 1000)))
-                        print("noida chaos: broker \(brokerStop == SIGKILL ? "kill -9" : "stop") at \(RFC3339.format(Timestamp.wallClock()))")
+                        let how = brokerStop == SIGKILL ? "kill -9" : "stop"
+                        print("noida chaos: broker \(how) at \(RFC3339.format(Timestamp.wallClock()))")
                         if brokerStop == SIGKILL { broker.kill9() } else { broker.stopCleanly() }
                         try await Task.sleep(for: .milliseconds(1500))
                         try broker.restart()
@@ -101,7 +106,8 @@ import Testing
                 for e in schedule {
                     try await brokerFault(before: e.at)
                     try await Task.sleep(until: start + .milliseconds(Int64(e.at * 1000)))
-                    let record = KafkaProducerRecord(topic: topics.input, key: Array(e.key.utf8), value: Array(e.line.utf8))
+                    let record = KafkaProducerRecord(
+                        topic: topics.input, key: Array(e.key.utf8), value: Array(e.line.utf8))
                     try await producer.send(record)
                 }
                 try await brokerFault(before: .infinity)
@@ -114,9 +120,12 @@ import Testing
                 while !done.isSet {
                     for (i, box) in workers.enumerated() where !box.process.isRunning {
                         let status = try await box.process.exitStatus()
-                        let file = NSTemporaryDirectory() + "noida-chaos-\(seed)-\(ids[i])-crash\(crashes.count + 1).log"
+                        let file =
+                            NSTemporaryDirectory() + "noida-chaos-\(seed)-\(ids[i])-crash\(crashes.count + 1).log"
                         try? box.process.stderr.write(toFile: file, atomically: true, encoding: .utf8)
-                        let why = box.process.stderr.split(separator: "\n").first { $0.contains("Swift runtime failure") }
+                        let why = box.process.stderr.split(separator: "\n").first {
+                            $0.contains("Swift runtime failure")
+                        }
                         crashes.append("worker \(ids[i]) exited \(status) (\(why ?? "?")); its log: \(file)")
                         box.process = try LoopwatchProcess(["run", "--config", path, "--instance-id", ids[i]])
                     }
@@ -133,7 +142,9 @@ import Testing
                             _ = try await box.process.exitStatus()
                             resumeAt[f.worker] = nil
                             box.killed = true
-                            box.process = try LoopwatchProcess(["run", "--config", path, "--instance-id", ids[f.worker]])
+                            box.process = try LoopwatchProcess([
+                                "run", "--config", path, "--instance-id", ids[f.worker],
+                            ])
                         case .pause:
                             box.process.signal(SIGSTOP)
                             resumeAt[f.worker] = .now + .seconds(3)  // well inside session.timeout.ms (30 s)
@@ -163,11 +174,13 @@ import Testing
         if !crashes.all.isEmpty { print("noida chaos: crashes:\n" + crashes.all.joined(separator: "\n")) }
         for w in workers {
             w.process.signal(SIGTERM)
-            #expect(try await w.process.exitStatus(within: .seconds(45)) == 0, "stderr: \(w.process.stderr.suffix(2000))")
+            #expect(
+                try await w.process.exitStatus(within: .seconds(45)) == 0, "stderr: \(w.process.stderr.suffix(2000))")
         }
 
         for (id, w) in zip(ids, workers) {
-            try? w.process.stderr.write(toFile: NSTemporaryDirectory() + "noida-chaos-\(seed)-\(id).log", atomically: true, encoding: .utf8)
+            try? w.process.stderr.write(
+                toFile: NSTemporaryDirectory() + "noida-chaos-\(seed)-\(id).log", atomically: true, encoding: .utf8)
         }
         let inputCount = try await topics.count(topics.input)
         print("noida chaos: the input topic holds \(inputCount) of \(population.schedule.count) events")
@@ -175,13 +188,18 @@ import Testing
         let missing = expected.subtracting(seen)
         let unexpected = Set(seen).subtracting(expected)
         let duplicates = seen.count - Set(seen).count
-        print("noida chaos: seed \(seed): \(expected.count) expected alerts, \(seen.count) read, \(missing.count) missing, "
-            + "\(unexpected.count) unexpected, \(duplicates) duplicate deliveries")
-        #expect(missing.isEmpty, "seed \(seed): missing \(missing.count) alerts: \(missing.map { described[$0]! }.sorted())")
+        print(
+            "noida chaos: seed \(seed): \(expected.count) expected alerts, \(seen.count) read, "
+                + "\(missing.count) missing, \(unexpected.count) unexpected, \(duplicates) duplicate deliveries")
+        #expect(
+            missing.isEmpty, "seed \(seed): missing \(missing.count) alerts: \(missing.map { described[$0]! }.sorted())"
+        )
         #expect(unexpected.isEmpty, "seed \(seed): \(unexpected.count) alerts replay does not raise")
         #expect(duplicates == 0, "seed \(seed): \(duplicates) duplicates")
         let dlq = try await topics.deadLetters()
-        #expect(dlq.sorted() == population.planted.sorted(), "seed \(seed): dead letters differ from the planted bad events")
+        #expect(
+            dlq.sorted() == population.planted.sorted(), "seed \(seed): dead letters differ from the planted bad events"
+        )
     }
 }
 

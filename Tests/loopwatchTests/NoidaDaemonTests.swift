@@ -25,10 +25,15 @@ import Testing
         let planted = ["{\"planted\": 1, not json", "{\"planted\": 2}"]
         let first = try LoopwatchProcess(["run", "--config", path, "--instance-id", "k1"])
         for (i, l) in lines.enumerated() {
-            _ = try await producer.send(KafkaProducerRecord(topic: topics.input, key: Array(l.key.utf8), value: Array(l.line.utf8)))
-            if i == 10 { _ = try await producer.send(KafkaProducerRecord(topic: topics.input, key: Array("bad-1".utf8), value: Array(planted[0].utf8))) }
+            _ = try await producer.send(
+                KafkaProducerRecord(topic: topics.input, key: Array(l.key.utf8), value: Array(l.line.utf8)))
+            if i == 10 {
+                _ = try await producer.send(
+                    KafkaProducerRecord(topic: topics.input, key: Array("bad-1".utf8), value: Array(planted[0].utf8)))
+            }
         }
-        _ = try await producer.send(KafkaProducerRecord(topic: topics.input, key: Array("bad-2".utf8), value: Array(planted[1].utf8)))
+        _ = try await producer.send(
+            KafkaProducerRecord(topic: topics.input, key: Array("bad-2".utf8), value: Array(planted[1].utf8)))
         // Into the stream (state committed for some conversations), then kill -9 before any deadline.
         try await waitUntil(timeout: .seconds(60)) { try await topics.count(topics.state) >= 10 }
         first.signal(SIGKILL)
@@ -67,7 +72,8 @@ import Testing
         let path = try temporaryFile("lw.yaml", topics.config(group: "fence", target: "30s"))
         let notify = try NotifySocket()
         defer { notify.stop() }
-        let first = try LoopwatchProcess(["run", "--config", path, "--instance-id", "twin"], environment: ["NOTIFY_SOCKET": notify.path])
+        let first = try LoopwatchProcess(
+            ["run", "--config", path, "--instance-id", "twin"], environment: ["NOTIFY_SOCKET": notify.path])
         try await waitUntil(timeout: .seconds(30)) { !notify.received("READY=1").isEmpty }
         let second = try LoopwatchProcess(["run", "--config", path, "--instance-id", "twin"])
         defer {
@@ -78,7 +84,8 @@ import Testing
         let (fenced, survivor) = first.isRunning ? (second, first) : (first, second)
         let status = try await fenced.exitStatus(within: .seconds(10))
         let line = fenced.stderr.split(separator: "\n").last { $0.contains("twin") } ?? "<no line names the id>"
-        print("noida fencing: the \(fenced === first ? "first" : "second") instance was fenced (exit \(status)): \(line)")
+        print(
+            "noida fencing: the \(fenced === first ? "first" : "second") instance was fenced (exit \(status)): \(line)")
         #expect(status == 78, "stderr: \(fenced.stderr.suffix(3000))")
         #expect(fenced.stderr.contains("'twin'"), "the log names the id: \(fenced.stderr.suffix(3000))")
         #expect(fenced.stderr.contains("instance_id_in_use") || fenced.stderr.contains("instance id"))

@@ -76,7 +76,9 @@ struct NoidaTopics: Sendable {
     /// Every alert copy a read_committed reader sees.
     func alerts() async throws -> [Alert] {
         try await DaemonTests.read(bootstrap: bootstrap, alertTopic, partitions: Int(partitions)).compactMap { m in
-            guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else { return nil }
+            guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else {
+                return nil
+            }
             let data = o["data"] as? [String: Any]
             return Alert(
                 id: o["id"] as? String ?? "", subject: o["subject"] as? String ?? "", type: o["type"] as? String ?? "",
@@ -87,7 +89,8 @@ struct NoidaTopics: Sendable {
     /// The dead letters' values (one per copy), checking each carries its error header.
     func deadLetters() async throws -> [String] {
         try await DaemonTests.read(bootstrap: bootstrap, deadLetter, partitions: Int(partitions)).map { m in
-            m.headers.contains { $0.0 == "loopwatch.error" } ? String(decoding: m.value ?? [], as: UTF8.self) : "<no loopwatch.error header>"
+            m.headers.contains { $0.0 == "loopwatch.error" }
+                ? String(decoding: m.value ?? [], as: UTF8.self) : "<no loopwatch.error header>"
         }
     }
 

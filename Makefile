@@ -10,7 +10,7 @@ SWIFT_FLAGS  ?=
 CHROMIUM     ?= 1
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build release test demo bench bench-peer chaos install clean noida
+.PHONY: all deps build release test lint format demo bench bench-peer chaos install clean noida
 
 all: build
 
@@ -55,7 +55,15 @@ WITH_NOIDA = if noida_out=$$(tools/install_noida.sh); then export LOOPWATCH_NOID
 
 ## test: the whole test suite (unit, scenario, Kafka mock-cluster and noida broker, binary and
 ## deployment checks).
-test: deps
+## lint: the house style (.swift-format, 120 columns); `make format` applies it.
+LINT_PATHS = Sources Tests Benchmarks/Sources Benchmarks/Benchmarks
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(LINT_PATHS)
+
+format:
+	$(SWIFT) format --in-place --recursive --parallel $(LINT_PATHS)
+
+test: deps lint
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	python3 tools/check_schemas.py "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	tools/check_deploy.sh "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"

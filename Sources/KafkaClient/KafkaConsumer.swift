@@ -46,9 +46,11 @@ public final class KafkaConsumer: Sendable {
         rebalanceHandler: @escaping KafkaRebalanceHandler = { _ in }
     ) throws(KafkaError) {
         guard configuration["group.id"] != nil else {
-            throw KafkaError(code: .invalidArgument, message: "configuration property 'group.id' is required for KafkaConsumer")
+            throw KafkaError(
+                code: .invalidArgument, message: "configuration property 'group.id' is required for KafkaConsumer")
         }
-        let effective = configuration
+        let effective =
+            configuration
             .with("enable.auto.commit", "false")
             .with("enable.auto.offset.store", "false")
             .withDefault("isolation.level", "read_committed")
@@ -94,7 +96,8 @@ public final class KafkaConsumer: Sendable {
     /// of the reader. The sequence ends when ``close()`` is called, or throws a fatal error.
     /// Call at most once per consumer (a second call returns a sequence that throws).
     public func batches(maxMessages: Int = 500, pollTimeout: Duration = .milliseconds(100)) -> KafkaConsumerBatches {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: [KafkaConsumerMessage].self, throwing: (any Error).self)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: [KafkaConsumerMessage].self, throwing: (any Error).self)
         let credits = KafkaConsumerBatches.makeCredits()
         let terminated = KafkaStopFlag()
         continuation.onTermination = { _ in terminated.set() }
@@ -112,7 +115,8 @@ public final class KafkaConsumer: Sendable {
                         return
                     }
                     guard !batch.isEmpty else { continue }
-                    while credits.wait(timeout: DispatchTime.now() + DispatchTimeInterval.milliseconds(50)) == .timedOut {
+                    while credits.wait(timeout: DispatchTime.now() + DispatchTimeInterval.milliseconds(50)) == .timedOut
+                    {
                         if shouldStop() || terminated.isSet { return }
                     }
                     continuation.yield(batch)
@@ -121,7 +125,8 @@ public final class KafkaConsumer: Sendable {
             return true
         }
         if !started {
-            continuation.finish(throwing: KafkaError(code: .state, message: "consumer is closed or batches() was already called"))
+            continuation.finish(
+                throwing: KafkaError(code: .state, message: "consumer is closed or batches() was already called"))
         }
         return KafkaConsumerBatches(stream: stream, credits: credits)
     }
@@ -170,10 +175,13 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// The group's committed offsets for `partitions` (``TopicPartitionOffset/invalid`` when none). Blocks.
-    public func committed(_ partitions: [TopicPartition], timeout: Duration) throws(KafkaError) -> [TopicPartitionOffset] {
+    public func committed(_ partitions: [TopicPartition], timeout: Duration) throws(KafkaError)
+        -> [TopicPartitionOffset]
+    {
         guard !isClosed else { throw .closed("consumer") }
         let list = RdKafkaTopicPartitionList(partitions)
-        try KafkaError.check(rd_kafka_committed(client.kafka, list.pointer, Int32(timeout.kafkaMilliseconds)), context: "committed")
+        try KafkaError.check(
+            rd_kafka_committed(client.kafka, list.pointer, Int32(timeout.kafkaMilliseconds)), context: "committed")
         return list.offsets
     }
 
@@ -238,7 +246,8 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Partition counts of `topics`; unknown topics are absent. Blocks.
-    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int] {
+    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int]
+    {
         try client.partitionCounts(topics: topics, timeout: timeout)
     }
 }

@@ -18,7 +18,10 @@ public struct KafkaConsumerMessage: Sendable {
     public var timestamp: Int64?
 
     /// Creates a message (mostly for tests).
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?, headers: [(String, [UInt8]?)] = [], timestamp: Int64? = nil) {
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?,
+        headers: [(String, [UInt8]?)] = [], timestamp: Int64? = nil
+    ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

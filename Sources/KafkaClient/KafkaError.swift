@@ -20,7 +20,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     public let requiresAbort: Bool
 
     /// Creates an error.
-    public init(code: KafkaErrorCode, message: String, isRetriable: Bool = false, isFatal: Bool = false, requiresAbort: Bool = false) {
+    public init(
+        code: KafkaErrorCode, message: String, isRetriable: Bool = false, isFatal: Bool = false,
+        requiresAbort: Bool = false
+    ) {
         self.code = code
         self.message = message
         self.isRetriable = isRetriable

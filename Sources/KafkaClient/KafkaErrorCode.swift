@@ -89,7 +89,8 @@ public struct KafkaErrorCode: Sendable, Hashable, CustomStringConvertible {
     /// Broker: group authorization failed.
     public static let groupAuthorizationFailed = KafkaErrorCode(RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED)
     /// Broker: transactional id authorization failed.
-    public static let transactionalIDAuthorizationFailed = KafkaErrorCode(RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
+    public static let transactionalIDAuthorizationFailed = KafkaErrorCode(
+        RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED)
     /// Broker: unknown member id.
     /// Broker: another running static member has this `group.instance.id`.
     public static let fencedInstanceID = KafkaErrorCode(RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID)

@@ -74,7 +74,9 @@ public final class KafkaMockCluster: @unchecked Sendable {
 
     /// Creates a topic (the mock has no CreateTopics API).
     public func createTopic(name: String, partitions: Int, replicationFactor: Int = 1) throws(KafkaError) {
-        try check("create topic \(name)") { rd_kafka_mock_topic_create($0, name, Int32(partitions), Int32(replicationFactor)) }
+        try check("create topic \(name)") {
+            rd_kafka_mock_topic_create($0, name, Int32(partitions), Int32(replicationFactor))
+        }
     }
 
     /// Makes the next `errors.count` requests of type `apiKey` (to any broker) fail with
@@ -82,7 +84,9 @@ public final class KafkaMockCluster: @unchecked Sendable {
     public func pushRequestErrors(_ apiKey: KafkaApiKey, _ errors: [KafkaErrorCode]) throws(KafkaError) {
         let raw = errors.map(\.rdKafkaValue)
         try withCluster { cluster in
-            raw.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, apiKey.rawValue, raw.count, $0.baseAddress) }
+            raw.withUnsafeBufferPointer {
+                rd_kafka_mock_push_request_errors_array(cluster, apiKey.rawValue, raw.count, $0.baseAddress)
+            }
         }
     }
 
@@ -113,11 +117,15 @@ public final class KafkaMockCluster: @unchecked Sendable {
 
     /// Moves the transaction or group coordinator for `key` to `brokerID`.
     public func setCoordinator(_ type: CoordinatorType, key: String, brokerID: Int32) throws(KafkaError) {
-        try check("set \(type.rawValue) coordinator for \(key)") { rd_kafka_mock_coordinator_set($0, type.rawValue, key, brokerID) }
+        try check("set \(type.rawValue) coordinator for \(key)") {
+            rd_kafka_mock_coordinator_set($0, type.rawValue, key, brokerID)
+        }
     }
 
     /// Moves the leader of `topic`/`partition` to `brokerID` (-1 = leaderless).
     public func setPartitionLeader(topic: String, partition: Int32, brokerID: Int32) throws(KafkaError) {
-        try check("set leader of \(topic)[\(partition)]") { rd_kafka_mock_partition_set_leader($0, topic, partition, brokerID) }
+        try check("set leader of \(topic)[\(partition)]") {
+            rd_kafka_mock_partition_set_leader($0, topic, partition, brokerID)
+        }
     }
 }

@@ -27,7 +27,8 @@ public final class KafkaPartitionReader: Sendable {
 
     /// Creates the reader.
     public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
-        let effective = configuration
+        let effective =
+            configuration
             .with("enable.partition.eof", "true")
             .with("enable.auto.commit", "false")
             .with("enable.auto.offset.store", "false")
@@ -36,7 +37,8 @@ public final class KafkaPartitionReader: Sendable {
             .withDefault("max.partition.fetch.bytes", "10485760")
             .withDefault("fetch.wait.max.ms", "10")
             .withDefault("group.id", "loopwatch-partition-reader-\(UInt64.random(in: 0...UInt64.max))")
-        let client = try RdKafkaClient(type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
+        let client = try RdKafkaClient(
+            type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
         self.client = client
         rd_kafka_poll_set_consumer(client.kafka)
         guard let queue = rd_kafka_queue_get_consumer(client.kafka) else {
@@ -68,12 +70,15 @@ public final class KafkaPartitionReader: Sendable {
         var low: Int64 = 0
         var high: Int64 = 0
         try KafkaError.check(
-            rd_kafka_query_watermark_offsets(client.kafka, topic, partition, &low, &high, Int32(idleTimeout.kafkaMilliseconds)),
+            rd_kafka_query_watermark_offsets(
+                client.kafka, topic, partition, &low, &high, Int32(idleTimeout.kafkaMilliseconds)),
             context: "query watermarks of \(topic)[\(partition)]")
         client.serveLogs()
         guard high > low else { return 0 }
 
-        let start = RdKafkaTopicPartitionList([TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)])
+        let start = RdKafkaTopicPartitionList([
+            TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)
+        ])
         try KafkaError.check(rd_kafka_assign(client.kafka, start.pointer), context: "assign \(topic)[\(partition)]")
         defer {
             _ = rd_kafka_assign(client.kafka, nil)
@@ -101,7 +106,8 @@ public final class KafkaPartitionReader: Sendable {
                 throw fatal
             }
             if clock.now - lastProgress > idleTimeout {
-                throw KafkaError(code: .timedOut, message: "no progress reading \(topic)[\(partition)] for \(idleTimeout)")
+                throw KafkaError(
+                    code: .timedOut, message: "no progress reading \(topic)[\(partition)] for \(idleTimeout)")
             }
         }
     }

@@ -57,7 +57,8 @@ public final class KafkaProducer: Sendable {
     ///   (use ``enqueue(_:maxBlock:onDelivery:)`` to wait for room), or the delivery error
     ///   (after librdkafka's own retries, i.e. not retriable at this level).
     public func send(_ record: KafkaProducerRecord) async throws(KafkaError) -> KafkaDeliveryReport {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<KafkaDeliveryReport, KafkaError>, Never>) in
             let callback = KafkaDeliveryCallback { continuation.resume(returning: $0) }
             do throws(KafkaError) {
                 try produce(record, callback: callback, maxBlock: .zero)
@@ -85,7 +86,9 @@ public final class KafkaProducer: Sendable {
         try produce(record, callback: onDelivery.map(KafkaDeliveryCallback.init) ?? failureLogger, maxBlock: maxBlock)
     }
 
-    private func produce(_ record: KafkaProducerRecord, callback: KafkaDeliveryCallback, maxBlock: Duration) throws(KafkaError) {
+    private func produce(_ record: KafkaProducerRecord, callback: KafkaDeliveryCallback, maxBlock: Duration)
+        throws(KafkaError)
+    {
         guard !isShutdown.load(ordering: .acquiring) else { throw .closed("producer") }
         let opaque = Unmanaged.passRetained(callback)
         let clock = ContinuousClock()
@@ -182,7 +185,8 @@ public final class KafkaProducer: Sendable {
     }
 
     /// Partition counts of `topics`; unknown topics are absent from the result.
-    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int] {
+    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int]
+    {
         try client.partitionCounts(topics: topics, timeout: timeout)
     }
 }

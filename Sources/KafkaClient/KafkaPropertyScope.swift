@@ -1,7 +1,7 @@
 import CRdKafka
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Which kind of client a librdkafka property applies to — the `C/P` column of librdkafka's

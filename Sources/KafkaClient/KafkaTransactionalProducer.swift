@@ -30,7 +30,9 @@ public final class KafkaTransactionalProducer: Sendable {
     /// - Throws: ``KafkaError`` `_INVALID_ARG` if `transactional.id` is missing or a property is invalid.
     public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
         guard configuration["transactional.id"] != nil else {
-            throw KafkaError(code: .invalidArgument, message: "configuration property 'transactional.id' is required for KafkaTransactionalProducer")
+            throw KafkaError(
+                code: .invalidArgument,
+                message: "configuration property 'transactional.id' is required for KafkaTransactionalProducer")
         }
         self.logger = logger
         self.producer = try KafkaProducer(effective: configuration.with("enable.idempotence", "true"), logger: logger)
@@ -82,8 +84,9 @@ public final class KafkaTransactionalProducer: Sendable {
         timeout: Duration
     ) throws(KafkaError) {
         let list = RdKafkaTopicPartitionList(offsets)
-        try KafkaError.check(rd_kafka_send_offsets_to_transaction(
-            kafka, list.pointer, groupMetadata.pointer, Int32(timeout.kafkaMilliseconds)))
+        try KafkaError.check(
+            rd_kafka_send_offsets_to_transaction(
+                kafka, list.pointer, groupMetadata.pointer, Int32(timeout.kafkaMilliseconds)))
     }
 
     /// Flushes outstanding records and commits the transaction. Blocks up to `timeout`.
@@ -122,7 +125,8 @@ public final class KafkaTransactionalProducer: Sendable {
     }
 
     /// Partition counts of `topics`; unknown topics are absent.
-    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int] {
+    public func partitionCounts(topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int]
+    {
         try producer.partitionCounts(topics: topics, timeout: timeout)
     }
 }

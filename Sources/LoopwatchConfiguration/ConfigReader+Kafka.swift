@@ -50,7 +50,8 @@ extension ConfigReader {
     private mutating func distinctTopics(
         _ k: LoopwatchConfig.Kafka, at node: Node, value: (String) -> Node?
     ) -> Bool {
-        let roles: [(topic: String, key: String)] = k.inputTopics.map { ($0, "input_topics") }
+        let roles: [(topic: String, key: String)] =
+            k.inputTopics.map { ($0, "input_topics") }
             + [(k.stateTopic, "state_topic"), (k.alertTopic, "alert_topic"), (k.deadLetterTopic, "dead_letter_topic")]
             + (k.repartitionTopic.map { [($0, "repartition_topic")] } ?? [])
         var seen: [String: String] = [:]
@@ -60,10 +61,12 @@ extension ConfigReader {
                 seen[topic] = key
                 continue
             }
-            let by = earlier == key
+            let by =
+                earlier == key
                 ? "twice in kafka.\(key)"
                 : "as kafka.\(earlier) and as kafka.\(key)\(value(key) == nil ? " (its default)" : "")"
-            let roles = key == "repartition_topic"
+            let roles =
+                key == "repartition_topic"
                 ? "input, state, alert, dead-letter and repartition" : "input, state, alert and dead-letter"
             error(
                 value(key) ?? node, .invalidValue,

@@ -37,7 +37,8 @@ extension ConfigReader {
         guard let m = mapping(node, path: path, section: .policy) else { return nil }
         func value(_ k: String) -> Node? { m.first { $0.key == k }?.value }
         let errorsBefore = errors.count
-        let name = required(value("name"), in: node, path: "\(path).name")
+        let name =
+            required(value("name"), in: node, path: "\(path).name")
             .flatMap { nonEmpty($0, path: "\(path).name") } ?? ""
         var policy = Policy(name: name)
         if let n = value("match"), !isNull(n) { policy.match = match(n, path: "\(path).match") }
@@ -79,7 +80,8 @@ extension ConfigReader {
         if let calendar = calendars[name] { return calendar }
         if !declaredCalendars.contains(name) {
             let known = calendars.keys.sorted()
-            let defined = known.isEmpty
+            let defined =
+                known.isEmpty
                 ? " (none are defined under calendars:)" : " (defined: \(known.joined(separator: ", ")))"
             error(node, .unknownCalendar, "\(path): no calendar named \"\(name)\"" + defined)
         }
@@ -128,7 +130,8 @@ extension ConfigReader {
             guard let m = mapping(e, path: p, section: .escalation) else { continue }
             let after = required(m.first { $0.key == "after" }?.value, in: e, path: "\(p).after")
                 .flatMap { positiveDuration($0, path: "\(p).after") }
-            let severity = m.first { $0.key == "severity" }.flatMap { nonEmpty($0.value, path: "\(p).severity") }
+            let severity =
+                m.first { $0.key == "severity" }.flatMap { nonEmpty($0.value, path: "\(p).severity") }
                 ?? "critical"
             guard let after else { continue }
             if let last = out.last, after <= last.after {

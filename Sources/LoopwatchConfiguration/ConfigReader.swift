@@ -97,7 +97,8 @@ struct ConfigReader {
             let key = ks.string
             if let allowed, !allowed.contains(key) {
                 let full = path.isEmpty ? key : "\(path).\(key)"
-                let hint = Suggestion.closest(to: key, among: allowed).map { " — did you mean \"\($0)\"?" }
+                let hint =
+                    Suggestion.closest(to: key, among: allowed).map { " — did you mean \"\($0)\"?" }
                     ?? " (allowed: \(allowed.joined(separator: ", ")))"
                 error(k, .unknownKey, "\(full): unknown key\(hint)")
                 continue

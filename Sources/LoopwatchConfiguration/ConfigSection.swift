@@ -19,8 +19,10 @@ enum ConfigSection: String, CaseIterable, Sendable {
     var keys: [String] {
         switch self {
         case .kafka:
-            ["bootstrap_servers", "group_id", "input_topics", "alert_topic", "state_topic", "dead_letter_topic",
-             "repartition_topic", "properties"]
+            [
+                "bootstrap_servers", "group_id", "input_topics", "alert_topic", "state_topic", "dead_letter_topic",
+                "repartition_topic", "properties",
+            ]
         case .processing:
             ["commit_interval", "allowed_lateness", "state_ttl", "max_event_bytes", "max_future_skew", "guarantee"]
         case .metrics:
@@ -28,8 +30,10 @@ enum ConfigSection: String, CaseIterable, Sendable {
         case .calendar:
             ["timezone", "weekly", "holidays"]
         case .policy:
-            ["name", "match", "calendar", "first_response", "next_response", "warn_before", "severity",
-             "escalations", "count_automated_replies", "ignore"]
+            [
+                "name", "match", "calendar", "first_response", "next_response", "warn_before", "severity",
+                "escalations", "count_automated_replies", "ignore",
+            ]
         case .match:
             ["channel", "priority", "tags", "attributes"]
         case .escalation:

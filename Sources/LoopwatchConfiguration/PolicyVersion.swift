@@ -14,7 +14,8 @@ enum PolicyVersion {
         h.combine("tags=\(set(p.match.tags))")
         for (k, v) in p.match.attributes.sorted(by: { $0.key < $1.key }) { h.combine("attr:\(k)=\(set(v))") }
         h.combine("calendar=\(p.calendar?.canonicalDescription ?? "24x7")")
-        let first = p.firstResponse?.millis ?? -1, next = p.nextResponse?.millis ?? -1
+        let first = p.firstResponse?.millis ?? -1
+        let next = p.nextResponse?.millis ?? -1
         h.combine("first=\(first);next=\(next);warn=\(p.warnBefore?.millis ?? -1)")
         h.combine("severity=\(p.severity)")
         for e in p.escalations { h.combine("esc=\(e.after.millis):\(e.severity)") }

@@ -10,7 +10,8 @@ enum Suggestion {
 
     /// The Levenshtein distance between `a` and `b` (insertions, deletions, substitutions).
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
         var row = Array(0...b.count)

@@ -14,7 +14,9 @@ struct AtLeastOnceSink: OutputSink {
 
     var openedAt: ContinuousClock.Instant? { pending.openedAt }
 
-    init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration) throws(KafkaError) {
+    init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration)
+        throws(KafkaError)
+    {
         producer = try KafkaProducer(configuration: configuration, logger: logger)
         self.metrics = metrics
         self.logger = logger

@@ -59,11 +59,14 @@ public struct LoopwatchLogHandler: LogHandler {
             for k in keys { s += " \(k)=\(quoted("\(metadata[k]!)"))" }
             return s.replacingOccurrences(of: "\n", with: " ") + "\n"
         case .console:
-            var s = "\(timestamp(date)) \(level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0))\(label): \(message)"
+            var s =
+                "\(timestamp(date)) \(level.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0))\(label): \(message)"
             for k in keys { s += " \(k)=\(quoted("\(metadata[k]!)"))" }
             return s + "\n"
         case .json:
-            var object: [String: String] = ["time": timestamp(date), "level": level.rawValue, "logger": label, "message": message]
+            var object: [String: String] = [
+                "time": timestamp(date), "level": level.rawValue, "logger": label, "message": message,
+            ]
             for k in keys where object[k] == nil { object[k] = "\(metadata[k]!)" }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
             return String(decoding: data, as: UTF8.self) + "\n"
@@ -82,7 +85,8 @@ public struct LoopwatchLogHandler: LogHandler {
     }
 
     static func quoted(_ v: String) -> String {
-        v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? "\"\(v.replacingOccurrences(of: "\"", with: "\\\""))\"" : v
+        v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
+            ? "\"\(v.replacingOccurrences(of: "\"", with: "\\\""))\"" : v
     }
 
     static func timestamp(_ date: Date) -> String {

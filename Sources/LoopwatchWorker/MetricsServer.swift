@@ -16,7 +16,10 @@ public struct MetricsServer: Service {
     let livenessLimit: Duration
 
     /// A server for `listen` (`host:port`).
-    public init(listen: String, metrics: WorkerMetrics, status: WorkerStatus, logger: Logger, livenessLimit: Duration = .seconds(30)) throws {
+    public init(
+        listen: String, metrics: WorkerMetrics, status: WorkerStatus, logger: Logger,
+        livenessLimit: Duration = .seconds(30)
+    ) throws {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
             throw WorkerError(code: .badListenAddress, message: "metrics.listen: \"\(listen)\" is not host:port")
         }
@@ -31,7 +34,9 @@ public struct MetricsServer: Service {
     }
 
     public func run() async throws {
-        let metrics = self.metrics, status = self.status, limit = self.livenessLimit
+        let metrics = self.metrics
+        let status = self.status
+        let limit = self.livenessLimit
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -90,7 +95,9 @@ public struct MetricsServer: Service {
             headers.add(name: "Content-Type", value: contentType)
             headers.add(name: "Content-Length", value: String(body.count))
             headers.add(name: "Connection", value: "close")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: code, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: code, headers: headers))),
+                promise: nil)
             var buffer = context.channel.allocator.buffer(capacity: body.count)
             buffer.writeBytes(body)
             context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

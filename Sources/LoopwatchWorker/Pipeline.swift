@@ -80,7 +80,8 @@ extension WorkerError {
     init?(kafka error: KafkaError, instanceID: String) {
         switch error.code {
         case .invalidArgument:
-            self.init(code: .kafkaPropertiesRejected, message: "kafka.properties rejected by librdkafka: \(error.message)")
+            self.init(
+                code: .kafkaPropertiesRejected, message: "kafka.properties rejected by librdkafka: \(error.message)")
         case .fencedInstanceID:
             self.init(
                 code: .instanceIDInUse,

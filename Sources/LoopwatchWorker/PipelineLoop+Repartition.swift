@@ -30,7 +30,7 @@ extension PipelineLoop {
                 }
                 pipeline.logger.warning(
                     "the repartition topic does not exist; waiting", metadata: ["topic": "\(topic)"])
-            } catch where error.code == .invalidArgument {
+            } catch  where error.code == .invalidArgument {
                 throw error
             } catch {
                 pipeline.logger.warning(

@@ -77,7 +77,7 @@ final class PipelineLoop {
                         configuration: s.transactionalProducer, metrics: pipeline.metrics, logger: pipeline.logger,
                         timeout: .seconds(30))
                 }
-            } catch where error.code == .invalidArgument {
+            } catch  where error.code == .invalidArgument {
                 throw error
             } catch {
                 pipeline.status.set(ready: false, status: "waiting for the transaction coordinator: \(error)")
@@ -157,7 +157,9 @@ final class PipelineLoop {
             guard produce(records) else { return }
             uncommitted.add(records: records.count, alerts: alerts)
         }
-        if let opened = sink.openedAt, uncommitted.isDue(openedFor: ContinuousClock.now - opened, interval: commitInterval) {
+        if let opened = sink.openedAt,
+            uncommitted.isDue(openedFor: ContinuousClock.now - opened, interval: commitInterval)
+        {
             if commit() { metrics.processingLatency.record(seconds(ContinuousClock.now - started)) }
         }
         publishGauges()
@@ -290,7 +292,9 @@ final class PipelineLoop {
             if sink.isOpen {
                 offsets.removeAll()
                 uncommitted.reset()
-                sink.fail(KafkaError(code: .state, message: "partitions lost", requiresAbort: true), stop: { self.stopRequested })
+                sink.fail(
+                    KafkaError(code: .state, message: "partitions lost", requiresAbort: true),
+                    stop: { self.stopRequested })
                 needsRecovery = true
             }
             release(partitions)

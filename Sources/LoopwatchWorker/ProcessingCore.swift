@@ -144,7 +144,8 @@ struct ProcessingCore {
     /// Applies a poll batch in order. Each run of up to 64 messages of one partition is decoded
     /// first, then its engine warms the cache for the run (`SLAEngine.prefetch`), then the events
     /// are applied one by one.
-    mutating func process<C: RandomAccessCollection>(_ batch: C, now: Timestamp) where C.Element == KafkaConsumerMessage {
+    mutating func process<C: RandomAccessCollection>(_ batch: C, now: Timestamp)
+    where C.Element == KafkaConsumerMessage {
         var i = batch.startIndex
         while i != batch.endIndex {
             if let r = topics.repartition, isStageOne(batch[i]) {

@@ -20,7 +20,9 @@ struct TransactionalSink: OutputSink {
 
     /// Creates the producer and registers its `transactional.id` (fencing an older instance and
     /// ending its open transaction).
-    init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration) throws(KafkaError) {
+    init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration)
+        throws(KafkaError)
+    {
         let producer = try KafkaTransactionalProducer(configuration: configuration, logger: logger)
         do {
             try producer.initTransactions(timeout: timeout)
@@ -45,7 +47,8 @@ struct TransactionalSink: OutputSink {
         let list = pending.offsetList
         try Self.retryingCommit(logger: logger) { () throws(KafkaError) in
             if !list.isEmpty {
-                try producer.sendOffsetsToTransaction(offsets: list, groupMetadata: try consumer.groupMetadata(), timeout: timeout)
+                try producer.sendOffsetsToTransaction(
+                    offsets: list, groupMetadata: try consumer.groupMetadata(), timeout: timeout)
             }
             try producer.commitTransaction(timeout: timeout)
         }

@@ -8,7 +8,8 @@ extension WorkerService {
         let have = counts[topic] ?? 0
         guard let state = counts[kafka.stateTopic], state > 0, have != state else { return }
         let create = "kafka-topics.sh --create --topic \(topic) --partitions \(state)"
-        let problem = have == 0
+        let problem =
+            have == 0
             ? "does not exist"
             : "has \(have) partitions but state topic \(kafka.stateTopic) has \(state)"
         throw WorkerError(

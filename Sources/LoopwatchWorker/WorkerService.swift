@@ -56,7 +56,10 @@ public struct WorkerService: Service {
             return
         }
 
-        let notifier = self.notifier, logger = self.logger, status = self.status, metrics = self.metrics
+        let notifier = self.notifier
+        let logger = self.logger
+        let status = self.status
+        let metrics = self.metrics
         let pipeline = Pipeline(
             config: config, bootstrapServers: bootstrap, instanceID: instanceID, logger: logger, metrics: metrics,
             status: status,
@@ -99,7 +102,8 @@ public struct WorkerService: Service {
     /// Topics must exist and be co-partitioned; an unreachable cluster is retried with backoff.
     func checkTopics(bootstrap: String) async throws {
         let settings = KafkaSettings(config.kafka, bootstrapServers: bootstrap, instanceID: instanceID)
-        let topics = config.kafka.inputTopics + [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic]
+        let topics =
+            config.kafka.inputTopics + [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic]
             + (config.kafka.repartitionTopic.map { [$0] } ?? [])
         let logger = self.logger
         var backoff = Backoff.connect
@@ -112,12 +116,19 @@ public struct WorkerService: Service {
                     return try probe.partitionCounts(topics: topics, timeout: .seconds(5))
                 }
                 try Self.validate(counts: counts, kafka: config.kafka)
-                logger.info("topics checked", metadata: ["partitions": "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"])
+                logger.info(
+                    "topics checked",
+                    metadata: [
+                        "partitions":
+                            "\(counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))"
+                    ])
                 return
             } catch let error as WorkerError {
                 throw error
             } catch {
-                if let k = error as? KafkaError, let fatal = WorkerError(kafka: k, instanceID: instanceID) { throw fatal }
+                if let k = error as? KafkaError, let fatal = WorkerError(kafka: k, instanceID: instanceID) {
+                    throw fatal
+                }
                 let line = "waiting for Kafka at \(bootstrap): \(error)"
                 status.set(ready: false, status: line)
                 notifier.notify("STATUS=\(line)")
@@ -141,7 +152,8 @@ public struct WorkerService: Service {
         if !missing.isEmpty {
             throw WorkerError(
                 code: .topicsMissing,
-                message: "topic(s) \(missing.joined(separator: ", ")) do not exist; create them first (the state topic compacted, "
+                message:
+                    "topic(s) \(missing.joined(separator: ", ")) do not exist; create them first (the state topic compacted, "
                     + "with as many partitions as the input topics) — see docs/operations.md")
         }
         let state = counts[kafka.stateTopic]!
@@ -191,7 +203,8 @@ public struct WorkerService: Service {
         notifier.notify("RELOADING=1", "MONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())", "STATUS=reloading")
         do {
             let fresh = try readConfig()
-            if fresh.kafka.bootstrapServers != running.kafka.bootstrapServers || fresh.kafka.inputTopics != running.kafka.inputTopics
+            if fresh.kafka.bootstrapServers != running.kafka.bootstrapServers
+                || fresh.kafka.inputTopics != running.kafka.inputTopics
                 || fresh.kafka.groupID != running.kafka.groupID
                 || fresh.kafka.repartitionTopic != running.kafka.repartitionTopic
             {

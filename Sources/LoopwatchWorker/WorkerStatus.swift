@@ -35,5 +35,10 @@ public final class WorkerStatus: Sendable {
         }
     }
 
-    func markStopped() { state.withLock { $0.stopped = true; $0.ready = false } }
+    func markStopped() {
+        state.withLock {
+            $0.stopped = true
+            $0.ready = false
+        }
+    }
 }

@@ -41,14 +41,16 @@ struct DemoCommand: AsyncParsableCommand {
             config: config, readConfig: { config }, instanceID: "demo", logger: logger, metrics: WorkerMetrics(),
             status: status, notifier: SystemdNotifier(environment: [:]), bootstrapOverride: cluster.bootstrapServers)
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: worker)], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+            configuration: .init(
+                services: [.init(service: worker)], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         let tally = DemoTallyBox()
 
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             tasks.addTask {
                 do {
-                    try await Self.script(config: config, cluster: cluster, status: status, logger: logger, out: out, tally: tally)
+                    try await Self.script(
+                        config: config, cluster: cluster, status: status, logger: logger, out: out, tally: tally)
                 } catch {
                     await group.triggerGracefulShutdown()
                     throw error
@@ -63,42 +65,51 @@ struct DemoCommand: AsyncParsableCommand {
         config: LoopwatchConfig, cluster: KafkaMockCluster, status: WorkerStatus, logger: Logger, out: DemoPrinter,
         tally: DemoTallyBox
     ) async throws {
-                out.line("starting the worker on an embedded Kafka (joining its group takes a few seconds)…")
-                let deadline = ContinuousClock.now + .seconds(45)
-                while !status.isReady, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
-                let viewer = try AlertViewer(bootstrap: cluster.bootstrapServers, topic: config.kafka.alertTopic, logger: logger)
-                let producer = try KafkaProducer(
-                    configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536", "linger.ms": "1"]),
-                    logger: logger)
-                defer { producer.shutdown() }
-                _ = try await DedicatedThread.run(name: "demo-warmup") { try producer.partitionCount(topic: config.kafka.inputTopics[0]) }
-                out.ready()
-                let start = ContinuousClock.now
-                let wallStart = Timestamp.wallClock()
-                try await withThrowingTaskGroup(of: Void.self) { inner in
-                    inner.addTask {
-                        try await viewer.run { alert in
-                            tally.state.withLock { $0.alerts[alert.type, default: 0] += 1 }
-                            out.alert(alert, elapsed: ContinuousClock.now - start)
-                        }
-                    }
-                    inner.addTask {
-                        for (i, step) in DemoScript.steps.enumerated() {
-                            let due = start + .milliseconds(Int64(step.at * 1000))
-                            if due > .now { try await Task.sleep(until: due) }
-                            let json = DemoScript.json(step, id: i, occurredAt: wallStart + TimeSpan(millis: Int64(step.at * 1000)))
-                            _ = try await producer.send(
-                                KafkaProducerRecord(topic: config.kafka.inputTopics[0], key: Array(step.conversation.utf8), value: Array(json.utf8)))
-                            tally.state.withLock { $0.events += 1 }
-                            out.event(step, elapsed: ContinuousClock.now - start)
-                        }
-                        try await Task.sleep(for: .milliseconds(Int64(DemoScript.tail * 1000)))
-                        viewer.stop()
-                    }
-                    try await inner.waitForAll()
+        out.line("starting the worker on an embedded Kafka (joining its group takes a few seconds)…")
+        let deadline = ContinuousClock.now + .seconds(45)
+        while !status.isReady, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        let viewer = try AlertViewer(
+            bootstrap: cluster.bootstrapServers, topic: config.kafka.alertTopic, logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536", "linger.ms": "1",
+            ]),
+            logger: logger)
+        defer { producer.shutdown() }
+        _ = try await DedicatedThread.run(name: "demo-warmup") {
+            try producer.partitionCount(topic: config.kafka.inputTopics[0])
+        }
+        out.ready()
+        let start = ContinuousClock.now
+        let wallStart = Timestamp.wallClock()
+        try await withThrowingTaskGroup(of: Void.self) { inner in
+            inner.addTask {
+                try await viewer.run { alert in
+                    tally.state.withLock { $0.alerts[alert.type, default: 0] += 1 }
+                    out.alert(alert, elapsed: ContinuousClock.now - start)
                 }
-                let dead = try await AlertViewer.count(bootstrap: cluster.bootstrapServers, topic: config.kafka.deadLetterTopic, logger: logger)
-                out.summary(tally.state.withLock { $0 }, deadLetters: dead)
+            }
+            inner.addTask {
+                for (i, step) in DemoScript.steps.enumerated() {
+                    let due = start + .milliseconds(Int64(step.at * 1000))
+                    if due > .now { try await Task.sleep(until: due) }
+                    let json = DemoScript.json(
+                        step, id: i, occurredAt: wallStart + TimeSpan(millis: Int64(step.at * 1000)))
+                    _ = try await producer.send(
+                        KafkaProducerRecord(
+                            topic: config.kafka.inputTopics[0], key: Array(step.conversation.utf8),
+                            value: Array(json.utf8)))
+                    tally.state.withLock { $0.events += 1 }
+                    out.event(step, elapsed: ContinuousClock.now - start)
+                }
+                try await Task.sleep(for: .milliseconds(Int64(DemoScript.tail * 1000)))
+                viewer.stop()
+            }
+            try await inner.waitForAll()
+        }
+        let dead = try await AlertViewer.count(
+            bootstrap: cluster.bootstrapServers, topic: config.kafka.deadLetterTopic, logger: logger)
+        out.summary(tally.state.withLock { $0 }, deadLetters: dead)
     }
 }
 
@@ -134,7 +145,9 @@ final class AlertViewer: Sendable {
     func run(_ body: @Sendable (Seen) -> Void) async throws {
         for try await batch in consumer.batches(maxMessages: 100, pollTimeout: .milliseconds(50)) {
             for m in batch {
-                guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else { continue }
+                guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else {
+                    continue
+                }
                 let data = (o["data"] as? [String: Any] ?? [:]).mapValues { "\($0)" }
                 body(Seen(type: o["type"] as? String ?? "?", subject: o["subject"] as? String ?? "?", data: data))
             }
@@ -146,7 +159,8 @@ final class AlertViewer: Sendable {
     /// Records committed to `topic` (all partitions).
     static func count(bootstrap: String, topic: String, logger: Logger) async throws -> Int {
         try await DedicatedThread.run(name: "demo-count") {
-            let reader = try KafkaPartitionReader(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
+            let reader = try KafkaPartitionReader(
+                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
             defer { reader.close() }
             var n = 0
             for p in 0..<EmbeddedKafka.partitions {
@@ -178,7 +192,9 @@ struct DemoPrinter: Sendable {
     func banner() {
         line(paint("loopwatch demo", "1") + " — every customer message deserves an answer, fast.")
         line("Policies (SLAs compressed to seconds): VIP social (twitter/instagram, high/urgent) 6s first response,")
-        line("warning 2s before, escalation 5s after; everything else 10s, warning 3s before. `loopwatch demo --show-config`.")
+        line(
+            "warning 2s before, escalation 5s after; everything else 10s, warning 3s before. `loopwatch demo --show-config`."
+        )
         line("")
     }
 
@@ -199,7 +215,9 @@ struct DemoPrinter: Sendable {
         var text = s.text.map { "\"\($0)\"" } ?? s.status ?? s.raw ?? ""
         if text.count > 44 { text = String(text.prefix(43)) + "…\"" }
         let conv = s.conversation.padding(toLength: 10, withPad: " ", startingAt: 0)
-        line("\(stamp(elapsed))  \(who) \(conv) \(text.padding(toLength: 46, withPad: " ", startingAt: 0)) " + paint(s.note, "2"))
+        line(
+            "\(stamp(elapsed))  \(who) \(conv) \(text.padding(toLength: 46, withPad: " ", startingAt: 0)) "
+                + paint(s.note, "2"))
     }
 
     func alert(_ a: AlertViewer.Seen, elapsed: Duration) {
@@ -214,9 +232,12 @@ struct DemoPrinter: Sendable {
         let d = a.data
         var detail = "\(d["metric"] ?? "") · policy \(d["policy"] ?? "") · \(d["severity"] ?? "")"
         if kind == "resolved" {
-            detail += (d["within_target"] == "1" || d["within_target"] == "true") ? " · within target" : " · after the deadline"
+            detail +=
+                (d["within_target"] == "1" || d["within_target"] == "true")
+                ? " · within target" : " · after the deadline"
         } else {
-            detail += " · \(d["elapsed_seconds"] ?? "?")s of \(d["target_seconds"] ?? "?")s · \(d["unanswered_count"] ?? "?") unanswered"
+            detail +=
+                " · \(d["elapsed_seconds"] ?? "?")s of \(d["target_seconds"] ?? "?")s · \(d["unanswered_count"] ?? "?") unanswered"
         }
         line("\(stamp(elapsed))  \(label) \(a.subject.padding(toLength: 10, withPad: " ", startingAt: 0)) \(detail)")
     }
@@ -224,8 +245,12 @@ struct DemoPrinter: Sendable {
     func summary(_ t: DemoTally, deadLetters: Int) {
         line("")
         line(paint("What happened", "1"))
-        let kinds = ["warning", "breached", "escalated", "resolved"].map { k in "\(t.alerts["loopwatch.sla.\(k)"] ?? 0) \(k)" }
-        line("  \(t.events) events in, \(kinds.joined(separator: ", ")) alerts out, \(deadLetters) bad event(s) in the dead-letter topic.")
+        let kinds = ["warning", "breached", "escalated", "resolved"].map { k in
+            "\(t.alerts["loopwatch.sla.\(k)"] ?? 0) \(k)"
+        }
+        line(
+            "  \(t.events) events in, \(kinds.joined(separator: ", ")) alerts out, \(deadLetters) bad event(s) in the dead-letter topic."
+        )
         line("  Every alert was read by a read_committed consumer of the alert topic, exactly once,")
         line("  from one Kafka transaction that also carried the conversation state and the input offsets.")
         line("")

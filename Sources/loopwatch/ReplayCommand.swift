@@ -56,15 +56,21 @@ struct ReplayCommand: ParsableCommand {
         if seconds > 0 { text += String(format: " in %.2fs (%.0f lines/s)", seconds, Double(s.lines) / seconds) }
         text += "\n"
         if !s.alerts.isEmpty {
-            text += "  alerts: " + Alert.Kind.allCases.compactMap { k in s.alerts[k].map { "\(k.name) \($0)" } }
+            text +=
+                "  alerts: "
+                + Alert.Kind.allCases.compactMap { k in s.alerts[k].map { "\(k.name) \($0)" } }
                 .joined(separator: ", ") + "\n"
         }
         if !s.results.isEmpty {
-            text += "  events: " + SLAEngine.ApplyResult.allCases.compactMap { r in s.results[r].map { "\(r.name) \($0)" } }
+            text +=
+                "  events: "
+                + SLAEngine.ApplyResult.allCases.compactMap { r in s.results[r].map { "\(r.name) \($0)" } }
                 .joined(separator: ", ") + "\n"
         }
         if bad > 0 {
-            text += "  bad: " + BadEventReason.allCases.compactMap { r in s.badEvents[r].map { "\(r.rawValue) \($0)" } }
+            text +=
+                "  bad: "
+                + BadEventReason.allCases.compactMap { r in s.badEvents[r].map { "\(r.rawValue) \($0)" } }
                 .joined(separator: ", ") + "\n"
             for (line, error) in s.firstBadLines { text += "  \(file):\(line): \(error)\n" }
         }

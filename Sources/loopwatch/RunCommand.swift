@@ -28,7 +28,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Log format: console, journal or json (default: journal under systemd, else console).")
     var logFormat: LoopwatchLogHandler.Format?
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(
+        name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.",
+        transform: { text in
+            guard let level = Logger.Level(rawValue: text) else {
+                throw ValidationError(
+                    "unknown log level '\(text)' (trace, debug, info, notice, warning, error, critical)")
+            }
+            return level
+        })
     var logLevel: Logger.Level = .info
 
     func run() async throws {
@@ -53,7 +61,8 @@ struct RunCommand: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: worker)]
         if let listen = loaded.metrics.listen {
             do {
-                services.append(.init(service: try MetricsServer(listen: listen, metrics: metrics, status: status, logger: logger)))
+                services.append(
+                    .init(service: try MetricsServer(listen: listen, metrics: metrics, status: status, logger: logger)))
             } catch {
                 StandardError.write("\(path): \(error)\n")
                 throw ExitStatus.badConfig
@@ -75,5 +84,3 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension LoopwatchLogHandler.Format: ExpressibleByArgument {}
-
-extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,17 +1,18 @@
-import LoopwatchTestSupport
 import KafkaClient
 import Logging
+import LoopwatchTestSupport
 import Synchronization
 import Testing
 
 @Suite struct ConfigurationTests {
     @Test func descriptionRedactsSecrets() {
-        var configuration = KafkaConfiguration([
-            "bootstrap.servers": "localhost:9092",
-            "sasl.password": "hunter2",
-            "ssl.key.pem": "PRIVATE",
-            "custom.token": "tok3n",
-        ], secretKeys: ["custom.token"])
+        var configuration = KafkaConfiguration(
+            [
+                "bootstrap.servers": "localhost:9092",
+                "sasl.password": "hunter2",
+                "ssl.key.pem": "PRIVATE",
+                "custom.token": "tok3n",
+            ], secretKeys: ["custom.token"])
         configuration["client.id"] = "loopwatch"
         let text = configuration.description
         #expect(text.contains("bootstrap.servers=localhost:9092"))
@@ -22,7 +23,10 @@ import Testing
         #expect(configuration.isSecret("sasl.oauthbearer.config"))
         #expect(configuration.isSecret("ssl.keystore.password"))
         #expect(!configuration.isSecret("group.id"))
-        #expect(configuration.entries.map(\.key) == ["bootstrap.servers", "sasl.password", "ssl.key.pem", "custom.token", "client.id"])
+        #expect(
+            configuration.entries.map(\.key) == [
+                "bootstrap.servers", "sasl.password", "ssl.key.pem", "custom.token", "client.id",
+            ])
     }
 
     @Test func invalidPropertyNamesKeyButNotSecretValue() {
@@ -46,13 +50,14 @@ import Testing
     @Test func librdkafkaLogsReachSwiftLogWithoutSecrets() throws {
         let lines = LineStore()
         let logger = Logger(label: "capture") { _ in CapturingLogHandler(lines: lines) }
-        let producer = try KafkaProducer(configuration: KafkaConfiguration([
-            "bootstrap.servers": "127.0.0.1:1",
-            "queue.buffering.max.kbytes": "65536",
-            "debug": "conf,generic",
-            "sasl.password": "hunter2",
-            "sasl.username": "user",
-        ]), logger: logger)
+        let producer = try KafkaProducer(
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": "127.0.0.1:1",
+                "queue.buffering.max.kbytes": "65536",
+                "debug": "conf,generic",
+                "sasl.password": "hunter2",
+                "sasl.username": "user",
+            ]), logger: logger)
         let gotLogs = TestSupport.waitUntil(timeout: .seconds(10)) {
             _ = try? producer.flush(timeout: .milliseconds(50))
             return !lines.all.isEmpty

@@ -16,9 +16,11 @@ import Testing
 
         let eventsA = RebalanceRecorder()
         let eventsB = RebalanceRecorder()
-        let a = try KafkaConsumer(configuration: configuration, topics: [topic], logger: T.logger, rebalanceHandler: eventsA.handler)
+        let a = try KafkaConsumer(
+            configuration: configuration, topics: [topic], logger: T.logger, rebalanceHandler: eventsA.handler)
         defer { a.close() }
-        let b = try KafkaConsumer(configuration: configuration, topics: [topic], logger: T.logger, rebalanceHandler: eventsB.handler)
+        let b = try KafkaConsumer(
+            configuration: configuration, topics: [topic], logger: T.logger, rebalanceHandler: eventsB.handler)
         defer { b.close() }
 
         var split = false
@@ -82,7 +84,8 @@ import Testing
 
             let group = T.unique("g")
             let tp = TopicPartition(topic: topic, partition: 0)
-            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: group), topics: [topic], logger: T.logger)
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: group), topics: [topic], logger: T.logger)
             defer { consumer.close() }
             #expect(try T.consume(consumer, count: 10).count == 10)
             #expect(try consumer.position([tp]).first?.offset == 10)
@@ -140,12 +143,15 @@ import Testing
         try cluster.createTopic(name: topic, partitions: 2)
         try await T.blocking {
             let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
-            for i in 0..<3 { try producer.enqueue(KafkaProducerRecord(topic: topic, partition: 0, value: T.bytes("\(i)"))) }
+            for i in 0..<3 {
+                try producer.enqueue(KafkaProducerRecord(topic: topic, partition: 0, value: T.bytes("\(i)")))
+            }
             try producer.flush(timeout: .seconds(10))
             producer.shutdown()
 
             let consumer = try KafkaConsumer(
-                configuration: T.consumerConfiguration(cluster, group: T.unique("g")).with("enable.partition.eof", "true"),
+                configuration: T.consumerConfiguration(cluster, group: T.unique("g")).with(
+                    "enable.partition.eof", "true"),
                 topics: [topic], logger: T.logger)
             defer { consumer.close() }
             var messages: [KafkaConsumerMessage] = []

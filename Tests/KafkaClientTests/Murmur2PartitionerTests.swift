@@ -8,22 +8,25 @@ import Testing
     typealias T = TestSupport
 
     /// Kafka's `UtilsTest.testMurmur2`: `Utils.murmur2` as a Java `int`.
-    @Test(arguments: [
-        ("21", -973_932_308), ("foobar", -790_332_482), ("a-little-bit-long-string", -985_981_536),
-        ("a-little-bit-longer-string", -1_486_304_829),
-        ("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971), ("abc", 479_470_107),
-    ] as [(String, Int32)])
+    @Test(
+        arguments: [
+            ("21", -973_932_308), ("foobar", -790_332_482), ("a-little-bit-long-string", -985_981_536),
+            ("a-little-bit-longer-string", -1_486_304_829),
+            ("lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8", -58_897_971), ("abc", 479_470_107),
+        ] as [(String, Int32)])
     func javaUtilsMurmur2(key: String, java: Int32) {
         #expect(Int32(bitPattern: Murmur2Partitioner.murmur2(Array(key.utf8))) == java)
     }
 
     /// librdkafka's `unittest_murmur2`: every tail length (0–3 bytes left over), empty input.
-    @Test(arguments: [
-        ("kafka", 0xd067_cf64), ("giberish123456789", 0x8f55_2b0c), ("1234", 0x9fc9_7b14), ("234", 0xe7c0_09ca),
-        ("34", 0x8739_30da), ("4", 0x5a4b_5ca1), ("PreAmbleWillBeRemoved,ThePrePartThatIs", 0x7842_4f1c),
-        ("reAmbleWillBeRemoved,ThePrePartThatIs", 0x4a62_b377), ("eAmbleWillBeRemoved,ThePrePartThatIs", 0xe0e4_e09e),
-        ("AmbleWillBeRemoved,ThePrePartThatIs", 0x62b8_b43f), ("", 0x106e_08d9),
-    ] as [(String, UInt32)])
+    @Test(
+        arguments: [
+            ("kafka", 0xd067_cf64), ("giberish123456789", 0x8f55_2b0c), ("1234", 0x9fc9_7b14), ("234", 0xe7c0_09ca),
+            ("34", 0x8739_30da), ("4", 0x5a4b_5ca1), ("PreAmbleWillBeRemoved,ThePrePartThatIs", 0x7842_4f1c),
+            ("reAmbleWillBeRemoved,ThePrePartThatIs", 0x4a62_b377),
+            ("eAmbleWillBeRemoved,ThePrePartThatIs", 0xe0e4_e09e),
+            ("AmbleWillBeRemoved,ThePrePartThatIs", 0x62b8_b43f), ("", 0x106e_08d9),
+        ] as [(String, UInt32)])
     func librdkafkaJavaCompatibleResults(key: String, hash: UInt32) {
         #expect(Murmur2Partitioner.murmur2(Array(key.utf8)) == hash)
         #expect(Murmur2Partitioner.murmur2(Substring(key).utf8) == hash)

@@ -28,7 +28,9 @@ import Testing
         await DedicatedThread.run { producer.shutdown() }
 
         let messages = try await T.blocking {
-            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger
+            )
             defer { consumer.close() }
             return try T.consume(consumer, count: 10)
         }
@@ -59,7 +61,8 @@ import Testing
         try await T.blocking {
             let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
             defer { producer.shutdown() }
-            #expect(try producer.partitionCounts(topics: ["orders", "alerts", "missing"]) == ["orders": 4, "alerts": 2])
+            #expect(
+                try producer.partitionCounts(topics: ["orders", "alerts", "missing"]) == ["orders": 4, "alerts": 2])
             #expect(try producer.partitionCount(topic: "orders") == 4)
             #expect(try producer.partitionCount(topic: "missing") == nil)
         }
@@ -72,14 +75,16 @@ import Testing
         try cluster.createTopic(name: topic, partitions: 2)
         let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
         for i in 0..<50 {
-            try producer.enqueue(KafkaProducerRecord(topic: topic, key: T.bytes("k\(i)"), value: T.bytes("\(i)")), maxBlock: .seconds(5))
+            try producer.enqueue(
+                KafkaProducerRecord(topic: topic, key: T.bytes("k\(i)"), value: T.bytes("\(i)")), maxBlock: .seconds(5))
         }
         try await DedicatedThread.run { () throws(KafkaError) in
             try producer.flush(timeout: .seconds(10))
             producer.shutdown()
         }
 
-        let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
+        let consumer = try KafkaConsumer(
+            configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
         var received = 0
         var iterator = consumer.batches(maxMessages: 7).makeAsyncIterator()
         while received < 50, let batch = try await iterator.next() {
@@ -101,7 +106,8 @@ import Testing
         let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
         // Make sure the producer id is acquired before the injected errors.
         _ = try await producer.send(KafkaProducerRecord(topic: topic, value: T.bytes("warmup")))
-        try cluster.pushRequestErrors(.produce, [.notEnoughReplicas, .requestTimedOut, .notLeaderForPartition, .notEnoughReplicas])
+        try cluster.pushRequestErrors(
+            .produce, [.notEnoughReplicas, .requestTimedOut, .notLeaderForPartition, .notEnoughReplicas])
         var offsets: [Int64] = []
         for i in 0..<5 {
             offsets.append(try await producer.send(KafkaProducerRecord(topic: topic, value: T.bytes("v\(i)"))).offset)
@@ -131,7 +137,8 @@ import Testing
         try await T.blocking {
             let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
             defer { producer.shutdown() }
-            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: group), topics: [topic], logger: T.logger)
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: group), topics: [topic], logger: T.logger)
             defer { consumer.close() }
 
             for i in 0..<5 { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("before-\(i)"))) }
@@ -171,13 +178,16 @@ import Testing
             try cluster.setBrokerDown(-1)
             for i in 0..<3 { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("\(i)"))) }
             // Non-blocking by default: a full queue is reported at once.
-            #expect { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("x"))) }
-                throws: { ($0 as? KafkaError)?.code == .queueFull }
+            #expect { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("x"))) } throws: {
+                ($0 as? KafkaError)?.code == .queueFull
+            }
             // Bounded wait: still full after 200 ms.
             let clock = ContinuousClock()
             let start = clock.now
-            #expect { try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("x")), maxBlock: .milliseconds(200)) }
-                throws: { ($0 as? KafkaError)?.code == .queueFull }
+            #expect {
+                try producer.enqueue(
+                    KafkaProducerRecord(topic: topic, value: T.bytes("x")), maxBlock: .milliseconds(200))
+            } throws: { ($0 as? KafkaError)?.code == .queueFull }
             #expect(clock.now - start >= .milliseconds(200))
             // Once the broker is back, a blocking enqueue gets room.
             try cluster.setBrokerUp(-1)

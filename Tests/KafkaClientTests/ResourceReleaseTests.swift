@@ -1,5 +1,6 @@
-@testable import KafkaClient
 import Testing
+
+@testable import KafkaClient
 
 @Suite struct ResourceReleaseTests {
     typealias T = TestSupport
@@ -25,15 +26,18 @@ import Testing
                 try producer.flush(timeout: .seconds(10))
                 producer.shutdown()
 
-                let transactional = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+                let transactional = try KafkaTransactionalProducer(
+                    configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
                 try transactional.initTransactions(timeout: .seconds(10))
                 transactionalHandle = transactional.producerForTesting.client
                 transactional.shutdown()
 
-                let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
+                let consumer = try KafkaConsumer(
+                    configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic],
+                    logger: T.logger)
                 consumerHandle = consumer.client
                 _ = consumer.batches()  // starts the dedicated poll thread
-                consumer.close()        // stops it and leaves the group
+                consumer.close()  // stops it and leaves the group
 
                 let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
                 readerHandle = reader

@@ -10,7 +10,8 @@ import Testing
 enum TestSupport {
     static let logger: Logger = {
         var logger = Logger(label: "kafka.test")
-        logger.logLevel = ProcessInfo.processInfo.environment["KAFKA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["KAFKA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         return logger
     }()
 
@@ -76,7 +77,9 @@ enum TestSupport {
     }
 
     /// Polls `consumer` until `count` messages arrived or `timeout` elapsed.
-    static func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(20)) throws -> [KafkaConsumerMessage] {
+    static func consume(_ consumer: KafkaConsumer, count: Int, timeout: Duration = .seconds(20)) throws
+        -> [KafkaConsumerMessage]
+    {
         var messages: [KafkaConsumerMessage] = []
         try waitUntil(timeout: timeout) {
             messages += try consumer.poll(maxMessages: 100, timeout: .milliseconds(100))

@@ -10,15 +10,19 @@ import Testing
         let topic = T.unique("txn")
         try cluster.createTopic(name: topic, partitions: 2)
         let values = try await T.blocking { () throws -> [String] in
-            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             defer { producer.shutdown() }
             try producer.initTransactions(timeout: .seconds(10))
             // "a1" is aborted before its records leave the client (purged by the abort);
             // "a2" is aborted after its records were written to the partitions.
-            for (batch, commit, deliverFirst) in [("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false)] {
+            for (batch, commit, deliverFirst) in [
+                ("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false),
+            ] {
                 try producer.beginTransaction()
                 for i in 0..<3 {
-                    try producer.enqueue(KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
+                    try producer.enqueue(
+                        KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
                 }
                 if deliverFirst { try producer.flush(timeout: .seconds(10)) }
                 if commit {
@@ -27,7 +31,9 @@ import Testing
                     try producer.abortTransaction(timeout: .seconds(10))
                 }
             }
-            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger)
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger
+            )
             defer { consumer.close() }
             var values = try T.consume(consumer, count: 6).map { T.string($0.value)! }
             values += try consumer.poll(maxMessages: 100, timeout: .milliseconds(300)).map { T.string($0.value)! }
@@ -37,7 +43,9 @@ import Testing
             return values
         }
         // Known issues are recorded in the test task, not on the blocking thread.
-        withKnownIssue("librdkafka 2.0.2 mock: EndTxn writes no abort marker and Fetch returns no aborted-transaction list, so delivered-then-aborted records are visible") {
+        withKnownIssue(
+            "librdkafka 2.0.2 mock: EndTxn writes no abort marker and Fetch returns no aborted-transaction list, so delivered-then-aborted records are visible"
+        ) {
             #expect(!values.contains { $0.hasPrefix("a2-") })
         }
     }
@@ -57,12 +65,14 @@ import Testing
 
             let group = T.unique("g")
             let tp = TopicPartition(topic: input, partition: 0)
-            let consumer = try KafkaConsumer(configuration: T.consumerConfiguration(cluster, group: group), topics: [input], logger: T.logger)
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: group), topics: [input], logger: T.logger)
             defer { consumer.close() }
             let consumed = try T.consume(consumer, count: 5)
             let next = consumed.map(\.offset).max()! + 1
 
-            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             defer { producer.shutdown() }
             try producer.initTransactions(timeout: .seconds(10))
 
@@ -94,7 +104,9 @@ import Testing
             let committed = try consumer.committed([tp], timeout: .seconds(5))
             return (committed, next)
         }
-        withKnownIssue("librdkafka 2.0.2 mock: TxnOffsetCommit validates but does not store offsets, so OffsetFetch never sees them") {
+        withKnownIssue(
+            "librdkafka 2.0.2 mock: TxnOffsetCommit validates but does not store offsets, so OffsetFetch never sees them"
+        ) {
             #expect(committed.first?.offset == next, "committed \(committed), expected \(next)")
         }
     }
@@ -105,7 +117,8 @@ import Testing
         let topic = T.unique("retry")
         try cluster.createTopic(name: topic, partitions: 1)
         try await T.blocking {
-            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             defer { producer.shutdown() }
             try cluster.pushRequestErrors(.initProducerId, [.coordinatorNotAvailable, .notCoordinator])
             try producer.initTransactions(timeout: .seconds(10))
@@ -118,12 +131,14 @@ import Testing
             try producer.sendOffsetsToTransaction(
                 offsets: [TopicPartitionOffset(topic: topic, partition: 0, offset: 1)],
                 groupMetadata: metadata, timeout: .seconds(10))
-            try cluster.pushRequestErrors(.endTxn, [.notCoordinator, .coordinatorNotAvailable, .concurrentTransactions])
+            try cluster.pushRequestErrors(
+                .endTxn, [.notCoordinator, .coordinatorNotAvailable, .concurrentTransactions])
             try producer.commitTransaction(timeout: .seconds(15))
 
             // The transaction coordinator moves between transactions.
             for broker: Int32 in [2, 3] {
-                try cluster.setCoordinator(.transaction, key: producer.configuration["transactional.id"]!, brokerID: broker)
+                try cluster.setCoordinator(
+                    .transaction, key: producer.configuration["transactional.id"]!, brokerID: broker)
                 try producer.beginTransaction()
                 try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("moved-\(broker)")))
                 try producer.commitTransaction(timeout: .seconds(15))
@@ -137,7 +152,8 @@ import Testing
         let topic = T.unique("timeout")
         try cluster.createTopic(name: topic, partitions: 1)
         try await T.blocking {
-            var producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            var producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             try producer.initTransactions(timeout: .seconds(10))
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("slow")))
@@ -168,7 +184,8 @@ import Testing
         let topic = T.unique("abortable")
         try cluster.createTopic(name: topic, partitions: 1)
         let values = try await T.blocking { () throws -> [String] in
-            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             defer { producer.shutdown() }
             try producer.initTransactions(timeout: .seconds(10))
             let metadata = KafkaConsumerGroupMetadata(groupID: T.unique("g"))
@@ -215,7 +232,10 @@ import Testing
             // librdkafka 2.0.2's mock keeps no transaction markers, so a delivered one stays visible.
             return values
         }
-        withKnownIssue("mock broker without transaction markers: an aborted record delivered before the abort stays visible", isIntermittent: true) {
+        withKnownIssue(
+            "mock broker without transaction markers: an aborted record delivered before the abort stays visible",
+            isIntermittent: true
+        ) {
             #expect(values == ["replayed"])
         }
     }
@@ -226,7 +246,8 @@ import Testing
         let topic = T.unique("fenced")
         try cluster.createTopic(name: topic, partitions: 1)
         try await T.blocking {
-            var producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            var producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             try producer.initTransactions(timeout: .seconds(10))
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("zombie")))
@@ -255,14 +276,22 @@ import Testing
         let topic = T.unique("changelog")
         try cluster.createTopic(name: topic, partitions: 2)
         let (secondCount, second) = try await T.blocking { () throws -> (Int, [String]) in
-            let producer = try KafkaTransactionalProducer(configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
             defer { producer.shutdown() }
             try producer.initTransactions(timeout: .seconds(10))
             func transaction(_ values: [String], partition: Int32, commit: Bool, deliverFirst: Bool = false) throws {
                 try producer.beginTransaction()
-                for v in values { try producer.enqueue(KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v))) }
+                for v in values {
+                    try producer.enqueue(
+                        KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v)))
+                }
                 if deliverFirst { try producer.flush(timeout: .seconds(10)) }
-                if commit { try producer.commitTransaction(timeout: .seconds(10)) } else { try producer.abortTransaction(timeout: .seconds(10)) }
+                if commit {
+                    try producer.commitTransaction(timeout: .seconds(10))
+                } else {
+                    try producer.abortTransaction(timeout: .seconds(10))
+                }
             }
             try transaction(["a", "b", "c"], partition: 0, commit: true)
             try transaction(["x", "y", "z", "w"], partition: 0, commit: false)  // purged by the abort

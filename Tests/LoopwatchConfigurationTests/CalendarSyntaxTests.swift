@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
@@ -6,7 +7,8 @@ import Testing
 @Suite struct CalendarSyntaxTests {
     @Test(arguments: [
         ("mon", [1]), ("sun-thu", [0, 1, 2, 3, 4]), ("fri-mon", [5, 6, 0, 1]), ("sat,sun", [6, 0]),
-        ("mon-wed,fri", [1, 2, 3, 5]), ("Monday-Friday", [1, 2, 3, 4, 5]), ("sat, sun", [6, 0]), ("mon - fri", [1, 2, 3, 4, 5]),
+        ("mon-wed,fri", [1, 2, 3, 5]), ("Monday-Friday", [1, 2, 3, 4, 5]), ("sat, sun", [6, 0]),
+        ("mon - fri", [1, 2, 3, 4, 5]),
         ("mon-sun", [1, 2, 3, 4, 5, 6, 0]),
     ])
     func daySpecs(spec: String, days: [Int]) {
@@ -25,12 +27,17 @@ import Testing
         #expect(ConfigReader.interval(text) == BusinessCalendar.Interval(start: start, end: end))
     }
 
-    @Test(arguments: ["17:00-09:00", "09:00-09:00", "09:00-24:01", "09:60-10:00", "9-17", "09:00", "25:00-26:00", "09:00-17:00-18:00"])
+    @Test(arguments: [
+        "17:00-09:00", "09:00-09:00", "09:00-24:01", "09:60-10:00", "9-17", "09:00", "25:00-26:00", "09:00-17:00-18:00",
+    ])
     func badIntervals(text: String) {
         #expect(ConfigReader.interval(text) == nil)
     }
 
-    @Test(arguments: [("2026-12-18", true), ("2028-02-29", true), ("2026-02-29", false), ("2026-13-01", false), ("2026-1-01", false), ("18.12.2026", false)])
+    @Test(arguments: [
+        ("2026-12-18", true), ("2028-02-29", true), ("2026-02-29", false), ("2026-13-01", false), ("2026-1-01", false),
+        ("18.12.2026", false),
+    ])
     func holidayDates(text: String, valid: Bool) {
         #expect((ConfigReader.date(text) != nil) == valid)
     }

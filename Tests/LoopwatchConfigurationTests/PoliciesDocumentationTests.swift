@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
@@ -30,7 +31,8 @@ import Testing
         let path = Self.root.appendingPathComponent("config/loopwatch.example.yaml").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         let config = try ConfigLoader.load(yaml: text, file: path, environment: [:]) { _ in "s3cret\n" }
-        #expect(config.policies.policies.map(\.name) == ["vip-social", "urgent", "safety-and-legal", "reviews", "default"])
+        #expect(
+            config.policies.policies.map(\.name) == ["vip-social", "urgent", "safety-and-legal", "reviews", "default"])
         #expect(config.kafka.properties["sasl.password"] == "s3cret")
         #expect(config.kafka.secretKeys.contains("sasl.password"))
         #expect(config.calendars.keys.sorted() == ["doha-care", "us-support"])

@@ -19,7 +19,8 @@ import Testing
     }
 
     @Test func policySetVersionChangesWithAPolicy() throws {
-        let a = try Self.config(firstResponse: "4h"), b = try Self.config(firstResponse: "4h")
+        let a = try Self.config(firstResponse: "4h")
+        let b = try Self.config(firstResponse: "4h")
         let c = try Self.config(firstResponse: "5h")
         #expect(a.policies.version == b.policies.version)
         #expect(a.policies.version != c.policies.version)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
@@ -10,11 +11,17 @@ extension ConfigLoaderTests {
     @Test(arguments: [
         ("a comment", "    warn_before: 5m\n", "    warn_before: 5m   # five minutes\n"),
         ("key order", "first_response: 15m\n    next_response: 30m", "next_response: 30m\n    first_response: 15m"),
-        ("block instead of flow", "      - { after: 30m, severity: critical }", "      - after: 30m\n        severity: critical"),
+        (
+            "block instead of flow", "      - { after: 30m, severity: critical }",
+            "      - after: 30m\n        severity: critical"
+        ),
         ("quoted scalars", "first_response: 15m", "first_response: \"15m\""),
         ("same duration, other unit", "next_response: 30m", "next_response: 1800s"),
         ("order of alternatives", "channel: [twitter, instagram]", "channel: [instagram, twitter]"),
-        ("match key order", "      channel: [twitter, instagram]\n      priority: [high, urgent]", "      priority: [urgent, high]\n      channel: [twitter, instagram]"),
+        (
+            "match key order", "      channel: [twitter, instagram]\n      priority: [high, urgent]",
+            "      priority: [urgent, high]\n      channel: [twitter, instagram]"
+        ),
         ("calendar renamed", "doha-care", "qatar-care"),
     ])
     func policyVersionIgnoresFormatting(what: String, from: String, to: String) throws {

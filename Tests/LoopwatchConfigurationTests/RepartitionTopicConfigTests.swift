@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchConfiguration
 @testable import LoopwatchCore
 
@@ -15,12 +16,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("kafka: {bootstrap_servers: b, input_topics: [x], repartition_topic: x}\n",
-         #"lw.yaml:1:69: kafka.repartition_topic: topic "x" is used as kafka.input_topics and as kafka.repartition_topic; the input, state, alert, dead-letter and repartition topics must all be different"#),
-        ("kafka: {bootstrap_servers: b, input_topics: [x], repartition_topic: loopwatch-state}\n",
-         #"lw.yaml:1:69: kafka.repartition_topic: topic "loopwatch-state" is used as kafka.state_topic and as kafka.repartition_topic; the input, state, alert, dead-letter and repartition topics must all be different"#),
-        ("kafka: {bootstrap_servers: b, input_topics: [x], repartition_topic: \"\"}\n",
-         "lw.yaml:1:69: kafka.repartition_topic: must not be empty"),
+        (
+            "kafka: {bootstrap_servers: b, input_topics: [x], repartition_topic: x}\n",
+            #"lw.yaml:1:69: kafka.repartition_topic: topic "x" is used as kafka.input_topics and as kafka.repartition_topic; the input, state, alert, dead-letter and repartition topics must all be different"#
+        ),
+        (
+            "kafka: {bootstrap_servers: b, input_topics: [x], repartition_topic: loopwatch-state}\n",
+            #"lw.yaml:1:69: kafka.repartition_topic: topic "loopwatch-state" is used as kafka.state_topic and as kafka.repartition_topic; the input, state, alert, dead-letter and repartition topics must all be different"#
+        ),
+        (
+            "kafka: {bootstrap_servers: b, input_topics: [x], repartition_topic: \"\"}\n",
+            "lw.yaml:1:69: kafka.repartition_topic: must not be empty"
+        ),
     ])
     func aRepartitionTopicInAnotherRoleOrEmptyIsAnError(yaml: String, expected: String) {
         #expect(T.errors(yaml + Self.policies) == [expected])

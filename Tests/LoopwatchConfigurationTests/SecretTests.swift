@@ -24,8 +24,9 @@ import Testing
     }
 
     @Test func aSecretFromAFileIsRedactedWhereTheKafkaSettingsAreDescribed() throws {
-        let c = try Self.load("sasl.username: loopwatch, sasl.password: \"${file:/run/pw}\", x.y: \"${env:XY}\"",
-                              env: ["XY": "env-value"])
+        let c = try Self.load(
+            "sasl.username: loopwatch, sasl.password: \"${file:/run/pw}\", x.y: \"${env:XY}\"",
+            env: ["XY": "env-value"])
         let text = Self.described(c.kafka)
         #expect(!text.contains("hunter2"))
         #expect(!text.contains("env-value"))

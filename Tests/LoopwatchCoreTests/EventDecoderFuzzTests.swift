@@ -1,5 +1,6 @@
 import LoopwatchTestSupport
 import Testing
+
 @testable import LoopwatchCore
 
 /// Decode must return (a result, never a crash or a hang) on any input.
@@ -11,7 +12,10 @@ import Testing
     ]
 
     /// Structural bytes that make mutations likely to reach deep parser states.
-    static let interesting: [UInt8] = Array(#"{}[]",:"\\u0123456789abcdefxyz-+.eE tfn"#.utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF]
+    static let interesting: [UInt8] =
+        Array(#"{}[]",:"\\u0123456789abcdefxyz-+.eE tfn"#.utf8) + [
+            0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xFF,
+        ]
 
     @Test func survivesMutatedEvents() {
         var rng = SplitMix(seed: 0xF022_2026)
@@ -36,7 +40,9 @@ import Testing
             let reason: BadEventReason?
             switch decoder.decode(bytes, now: nil) {
             case .success: reason = nil
-            case .failure(let bad): reason = bad.reason; #expect(!bad.detail.isEmpty)
+            case .failure(let bad):
+                reason = bad.reason
+                #expect(!bad.detail.isEmpty)
             }
             outcomes[reason, default: 0] += 1
         }
@@ -59,8 +65,11 @@ import Testing
     @Test func survivesDeepNesting() {
         let decoder = EventDecoder(maxEventBytes: 1 << 20)
         for depth in [63, 64, 65, 100_000] {
-            let open = String(repeating: "[", count: depth), close = String(repeating: "]", count: depth)
-            let text = #"{"id":"a","conversation_id":"b","kind":"broadcast","occurred_at":"2026-11-02T09:30:00Z","x":"# + open + close + "}"
+            let open = String(repeating: "[", count: depth)
+            let close = String(repeating: "]", count: depth)
+            let text =
+                #"{"id":"a","conversation_id":"b","kind":"broadcast","occurred_at":"2026-11-02T09:30:00Z","x":"# + open
+                + close + "}"
             let result = decoder.decode(text, now: nil)
             if depth <= 63 {
                 #expect(throws: Never.self) { try result.get() }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LoopwatchCore
 
 /// The bundled sample files (`config/samples/*.jsonl`) decode as documented.
@@ -45,7 +46,8 @@ import Testing
         #expect(lines.count == Self.badReasons.count)
         for (n, (line, reason)) in zip(lines, Self.badReasons).enumerated() {
             let bad = Self.decoder.decode(line, now: Self.now).badEvent
-            #expect(bad?.reason == reason, "bad-events.jsonl:\(n + 1): \(bad.map(String.init(describing:)) ?? "decoded")")
+            #expect(
+                bad?.reason == reason, "bad-events.jsonl:\(n + 1): \(bad.map(String.init(describing:)) ?? "decoded")")
         }
         #expect(Set(Self.badReasons) == Set(BadEventReason.allCases))
     }

@@ -1,12 +1,14 @@
 import Testing
+
 @testable import LoopwatchCore
 
 /// `ignore.text_matches`: POSIX ERE, case-insensitive, on the trimmed text.
 @Suite struct IgnoreRulesTests {
-    @Test(arguments: [
-        ("Thanks!", true), (" ok ", true), ("👍", true), ("thank you.", true), ("THANKS", true), ("\tok!!\n", true),
-        ("thanks but the app still crashes", false), ("no thanks", false), ("", false), ("   ", false),
-    ] as [(String, Bool)])
+    @Test(
+        arguments: [
+            ("Thanks!", true), (" ok ", true), ("👍", true), ("thank you.", true), ("THANKS", true), ("\tok!!\n", true),
+            ("thanks but the app still crashes", false), ("no thanks", false), ("", false), ("   ", false),
+        ] as [(String, Bool)])
     func ignoreRules(text: String, ignored: Bool) throws {
         let rules = try IgnoreRules(textMatches: ["^(thanks|thank you|ok|👍)[.! ]*$"])
         #expect(rules.ignores(text: text) == ignored)

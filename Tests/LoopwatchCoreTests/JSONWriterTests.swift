@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import LoopwatchCore
 
 @Suite struct JSONWriterTests {
@@ -12,10 +13,26 @@ import Testing
     @Test func writesNestedStructures() {
         let json = Self.written { w in
             w.beginObject()
-            w.key("a"); w.int(1)
-            w.key("b"); w.beginArray(); w.int(-2); w.bool(true); w.bool(false); w.null(); w.beginObject(); w.endObject(); w.beginArray(); w.endArray(); w.endArray()
-            w.key("c"); w.beginObject(); w.key("d"); w.string("e"); w.endObject()
-            w.key("t"); w.timestamp(Timestamp(millis: 1_798_761_600_123))
+            w.key("a")
+            w.int(1)
+            w.key("b")
+            w.beginArray()
+            w.int(-2)
+            w.bool(true)
+            w.bool(false)
+            w.null()
+            w.beginObject()
+            w.endObject()
+            w.beginArray()
+            w.endArray()
+            w.endArray()
+            w.key("c")
+            w.beginObject()
+            w.key("d")
+            w.string("e")
+            w.endObject()
+            w.key("t")
+            w.timestamp(Timestamp(millis: 1_798_761_600_123))
             w.endObject()
         }
         #expect(json == #"{"a":1,"b":[-2,true,false,null,{},[]],"c":{"d":"e"},"t":"2027-01-01T00:00:00.123Z"}"#)
@@ -29,7 +46,13 @@ import Testing
     @Test(arguments: integers)
     func writesIntegers(value: Int64, text: String) {
         #expect(Self.written { $0.int(value) } == text)
-        #expect(Self.written { $0.beginArray(); $0.int(Int(value)); $0.int(value); $0.endArray() } == "[\(text),\(text)]")
+        #expect(
+            Self.written {
+                $0.beginArray()
+                $0.int(Int(value))
+                $0.int(value)
+                $0.endArray()
+            } == "[\(text),\(text)]")
     }
 
     static let escapes: [(String, String)] = [
@@ -48,7 +71,13 @@ import Testing
     @Test(arguments: escapes)
     func escapesStrings(value: String, json: String) throws {
         #expect(Self.written { $0.string(value) } == json)
-        #expect(Self.written { $0.beginObject(); $0.key(value); $0.int(1); $0.endObject() } == "{\(json):1}")
+        #expect(
+            Self.written {
+                $0.beginObject()
+                $0.key(value)
+                $0.int(1)
+                $0.endObject()
+            } == "{\(json):1}")
         // Foundation reads back the same value.
         let parsed = try JSONSerialization.jsonObject(with: Data("[\(json)]".utf8)) as? [String]
         #expect(parsed == [value])
@@ -57,11 +86,20 @@ import Testing
     @Test func roundTripsThroughJSONSerialization() throws {
         var w = JSONWriter()
         w.beginObject()
-        w.key("specversion"); w.string("1.0")
-        w.key("tricky \"key\"\n"); w.string("\u{2028}\t\\ \u{1}😀")
-        w.key("list"); w.beginArray(); w.int(1); w.string("two"); w.null(); w.endArray()
-        w.key("flag"); w.bool(true)
-        w.key("at"); w.timestamp(Timestamp(millis: -1))
+        w.key("specversion")
+        w.string("1.0")
+        w.key("tricky \"key\"\n")
+        w.string("\u{2028}\t\\ \u{1}😀")
+        w.key("list")
+        w.beginArray()
+        w.int(1)
+        w.string("two")
+        w.null()
+        w.endArray()
+        w.key("flag")
+        w.bool(true)
+        w.key("at")
+        w.timestamp(Timestamp(millis: -1))
         w.endObject()
         let object = try #require(try JSONSerialization.jsonObject(with: Data(w.bytes)) as? [String: Any])
         #expect(object["specversion"] as? String == "1.0")
@@ -132,13 +170,20 @@ import Testing
 
     @Test func keyASCIIAndNewlineWriteJSONLines() {
         var w = JSONWriter()
-        w.beginObject(); w.key(ascii: "a"); w.int(1); w.key(ascii: "b"); w.string("x"); w.endObject()
+        w.beginObject()
+        w.key(ascii: "a")
+        w.int(1)
+        w.key(ascii: "b")
+        w.string("x")
+        w.endObject()
         w.newline()
-        w.beginObject(); w.endObject()
+        w.beginObject()
+        w.endObject()
         w.newline()
         #expect(w.string == "{\"a\":1,\"b\":\"x\"}\n{}\n")
         w.removeAll()
-        w.beginArray(); w.endArray()
+        w.beginArray()
+        w.endArray()
         #expect(w.string == "[]")
     }
 }

@@ -1,11 +1,14 @@
-import PropertyBased
 import LoopwatchTestSupport
+import PropertyBased
 import Testing
+
 @testable import LoopwatchCore
 
 @Suite struct RFC3339Tests {
     /// Milliseconds of a UTC civil time, computed independently of the parser.
-    static func utc(_ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64 = 0, _ mi: Int64 = 0, _ s: Int64 = 0, ms: Int64 = 0) -> Int64 {
+    static func utc(_ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64 = 0, _ mi: Int64 = 0, _ s: Int64 = 0, ms: Int64 = 0)
+        -> Int64
+    {
         ((RFC3339.days(year: y, month: mo, day: d) * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms
     }
 
@@ -80,7 +83,8 @@ import Testing
     /// Property: any instant in years 0000–9999 survives format → parse (on failure the
     /// library prints the seed that reproduces it).
     @Test func roundTripsOverYears0000To9999() async {
-        await propertyCheck(count: 2000, input: Gen.int64(in: RFC3339.minFormattable...RFC3339.maxFormattable)) { millis in
+        await propertyCheck(count: 2000, input: Gen.int64(in: RFC3339.minFormattable...RFC3339.maxFormattable)) {
+            millis in
             let t = Timestamp(millis: millis)
             #expect(RFC3339.parse(RFC3339.format(t)) == t)
         }

@@ -1,8 +1,11 @@
 import Testing
+
 @testable import LoopwatchCore
 
 @Suite struct TimeSpanTests {
-    @Test(arguments: [("15m", 900_000), ("100ms", 100), ("30d", 2_592_000_000), ("1h30m", 5_400_000), ("5s", 5000)] as [(String, Int64)])
+    @Test(
+        arguments: [("15m", 900_000), ("100ms", 100), ("30d", 2_592_000_000), ("1h30m", 5_400_000), ("5s", 5000)]
+            as [(String, Int64)])
     func parsesDurations(text: String, millis: Int64) {
         #expect(TimeSpan.parse(text)?.millis == millis)
         #expect(TimeSpan.parse(TimeSpan(millis: millis).description)?.millis == millis)

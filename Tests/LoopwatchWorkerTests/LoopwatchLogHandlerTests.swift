@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import LoopwatchWorker
 
 @Suite struct LoopwatchLogHandlerTests {
@@ -15,7 +16,8 @@ import Testing
 
     @Test func consoleLinesAreForPeople() {
         let line = LoopwatchLogHandler.render(
-            format: .console, level: .info, label: "loopwatch", message: "partition restored", metadata: ["partition": "3"],
+            format: .console, level: .info, label: "loopwatch", message: "partition restored",
+            metadata: ["partition": "3"],
             date: Self.date)
         #expect(line == "2026-11-02T09:00:00.250Z INFO    loopwatch: partition restored partition=3\n")
     }
@@ -25,7 +27,11 @@ import Testing
             format: .json, level: .error, label: "loopwatch", message: "commit failed", metadata: ["error": "fenced"],
             date: Self.date)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
-        #expect(object == ["time": "2026-11-02T09:00:00.250Z", "level": "error", "logger": "loopwatch", "message": "commit failed", "error": "fenced"])
+        #expect(
+            object == [
+                "time": "2026-11-02T09:00:00.250Z", "level": "error", "logger": "loopwatch", "message": "commit failed",
+                "error": "fenced",
+            ])
     }
 
     @Test func journalFormatIsChosenUnderSystemd() {

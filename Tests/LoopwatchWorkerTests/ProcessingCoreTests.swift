@@ -2,10 +2,12 @@ import Foundation
 import KafkaClient
 import LoopwatchCore
 import Testing
+
 @testable import LoopwatchWorker
 
 @Suite struct ProcessingCoreTests {
-    static let topics = ProcessingCore.Topics(inputs: ["interactions"], alerts: "sla-alerts", state: "loopwatch-state", deadLetter: "interactions-dlq")
+    static let topics = ProcessingCore.Topics(
+        inputs: ["interactions"], alerts: "sla-alerts", state: "loopwatch-state", deadLetter: "interactions-dlq")
     static let now = Timestamp(millis: 1_793_610_000_000)  // 2026-11-02T09:00:00Z
 
     static func config() -> LoopwatchConfig {
@@ -17,7 +19,9 @@ import Testing
     }
 
     /// A message keyed by its conversation_id (SPEC §1), or by `key` when given.
-    static func message(_ json: String, partition: Int32 = 0, offset: Int64 = 0, key: [UInt8]?? = nil) -> KafkaConsumerMessage {
+    static func message(_ json: String, partition: Int32 = 0, offset: Int64 = 0, key: [UInt8]?? = nil)
+        -> KafkaConsumerMessage
+    {
         let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         let conversation = (object?["conversation_id"] as? String).map { Array($0.utf8) }
         return KafkaConsumerMessage(
@@ -28,16 +32,23 @@ import Testing
     @Test func badEventBecomesADeadLetterWithHeaders() throws {
         var core = ProcessingCore(topics: Self.topics, config: Self.config())
         core.open(partition: 3)
-        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T09:00:00Z"}"#, partition: 3, offset: 42), now: Self.now)
+        core.process(
+            Self.message(
+                #"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T09:00:00Z"}"#,
+                partition: 3, offset: 42), now: Self.now)
         var out: [KafkaProducerRecord] = []
         core.drainOutput(now: Self.now, into: &out)
         let dlq = try #require(out.first { $0.topic == "interactions-dlq" })
-        let headers = Dictionary(dlq.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
+        let headers = Dictionary(
+            dlq.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
         #expect(headers["loopwatch.error"] == "unknown_kind")
         #expect(headers["loopwatch.error.detail"]?.contains("shout") == true)
         #expect(headers["loopwatch.source"] == "interactions/3/42")
         #expect(headers["trace"] == "t1")
-        #expect(dlq.value == Array(#"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T09:00:00Z"}"#.utf8))
+        #expect(
+            dlq.value
+                == Array(
+                    #"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T09:00:00Z"}"#.utf8))
         #expect(dlq.key == Array("c1".utf8))
         #expect(core.drainStats().bad == [.unknownKind: 1])
     }
@@ -45,7 +56,10 @@ import Testing
     @Test func breachFromTheWallClockGoesToTheAlertTopicWithTheStateChange() throws {
         var core = ProcessingCore(topics: Self.topics, config: Self.config())
         core.open(partition: 1)
-        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#, partition: 1), now: Self.now)
+        core.process(
+            Self.message(
+                #"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#,
+                partition: 1), now: Self.now)
         var out: [KafkaProducerRecord] = []
         core.drainOutput(now: Self.now, into: &out)
         #expect(out.map(\.topic) == ["loopwatch-state"])
@@ -69,7 +83,8 @@ import Testing
         var messages: [KafkaConsumerMessage] = []
         for i in 0..<150 {
             let kind = ["response", "response", "acknowledgement", "broadcast", "shout"][i % 5]
-            let json = #"{"id":"e\#(i)","conversation_id":"c\#(i % 13)","kind":"\#(kind)","occurred_at":"2026-11-02T08:\#(String(format: "%02d", i % 60)):00Z","text":"t\#(i)"}"#
+            let json =
+                #"{"id":"e\#(i)","conversation_id":"c\#(i % 13)","kind":"\#(kind)","occurred_at":"2026-11-02T08:\#(String(format: "%02d", i % 60)):00Z","text":"t\#(i)"}"#
             messages.append(Self.message(json, partition: i < 100 ? 0 : Int32(i % 2), offset: Int64(i)))
         }
         func run(_ body: (inout ProcessingCore) -> Void) -> ([String], ProcessingCore.Stats) {
@@ -79,7 +94,11 @@ import Testing
             core.tick(now: later, caughtUp: { _ in true })
             var out: [KafkaProducerRecord] = []
             core.drainOutput(now: later, into: &out)
-            return (out.map { "\($0.topic)/\($0.partition.map(String.init) ?? "-")/\(String(decoding: $0.value ?? [], as: UTF8.self))" }, core.drainStats())
+            return (
+                out.map {
+                    "\($0.topic)/\($0.partition.map(String.init) ?? "-")/\(String(decoding: $0.value ?? [], as: UTF8.self))"
+                }, core.drainStats()
+            )
         }
         let (batched, batchedStats) = run { $0.process(messages, now: Self.now) }
         let (single, singleStats) = run { core in for m in messages { core.process(m, now: Self.now) } }
@@ -92,7 +111,9 @@ import Testing
     @Test func laggingPartitionDoesNotBreachOnTheWallClock() {
         var core = ProcessingCore(topics: Self.topics, config: Self.config())
         core.open(partition: 0)
-        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#), now: Self.now)
+        core.process(
+            Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#),
+            now: Self.now)
         let muchLater = Self.now + .hours(2)
         core.tick(now: muchLater, caughtUp: { _ in false })  // the acknowledgement may be in the backlog
         var out: [KafkaProducerRecord] = []
@@ -103,7 +124,9 @@ import Testing
     @Test func restoredStateIsUsedAndCorruptRecordsAreSkipped() {
         var core = ProcessingCore(topics: Self.topics, config: Self.config())
         core.open(partition: 0)
-        core.process(Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#), now: Self.now)
+        core.process(
+            Self.message(#"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z"}"#),
+            now: Self.now)
         var out: [KafkaProducerRecord] = []
         core.drainOutput(now: Self.now, into: &out)
         let record = out[0]
@@ -121,7 +144,8 @@ import Testing
     @Test func hugeBadEventIsTruncatedInTheDeadLetterTopicWithItsSize() throws {
         var core = ProcessingCore(topics: Self.topics, config: Self.config())
         core.open(partition: 0)
-        let huge = KafkaConsumerMessage(topic: "interactions", partition: 0, offset: 7, key: nil, value: Array(repeating: 0x61, count: 2_000_000))
+        let huge = KafkaConsumerMessage(
+            topic: "interactions", partition: 0, offset: 7, key: nil, value: Array(repeating: 0x61, count: 2_000_000))
         core.process(huge, now: Self.now)
         var out: [KafkaProducerRecord] = []
         core.drainOutput(now: Self.now, into: &out)

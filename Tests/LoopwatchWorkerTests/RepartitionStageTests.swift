@@ -2,6 +2,7 @@ import Foundation
 import KafkaClient
 import LoopwatchCore
 import Testing
+
 @testable import LoopwatchWorker
 
 /// Stage 1 and the ownership of `kafka.repartition_topic`, without Kafka.
@@ -11,20 +12,24 @@ import Testing
         inputs: ["responses", "acks"], alerts: "sla-alerts", state: "loopwatch-state", deadLetter: "interactions-dlq",
         repartition: .init(topic: "lw-repartition", partitions: 4))
 
-    static func message(_ json: String, topic: String, partition: Int32, offset: Int64, key: [UInt8]?) -> KafkaConsumerMessage {
+    static func message(_ json: String, topic: String, partition: Int32, offset: Int64, key: [UInt8]?)
+        -> KafkaConsumerMessage
+    {
         KafkaConsumerMessage(
             topic: topic, partition: partition, offset: offset, key: key, value: Array(json.utf8),
             headers: [("trace", Array("t1".utf8))], timestamp: 1_793_610_000_123)
     }
 
     static func headers(_ r: KafkaProducerRecord) -> [String: String] {
-        Dictionary(r.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { _, b in b })
+        Dictionary(
+            r.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { _, b in b })
     }
 
     @Test func aGoodInputEventIsReKeyedIntoItsMurmur2PartitionUnchanged() throws {
         var core = ProcessingCore(topics: Self.topics, config: T.config())
         let json = #"{"id":"e1","conversation_id":"conv-42","kind":"response","occurred_at":"2026-11-02T08:00:00Z"}"#
-        core.process(Self.message(json, topic: "acks", partition: 3, offset: 17, key: Array("account-9".utf8)), now: T.now)
+        core.process(
+            Self.message(json, topic: "acks", partition: 3, offset: 17, key: Array("account-9".utf8)), now: T.now)
         var out: [KafkaProducerRecord] = []
         core.drainOutput(now: T.now, into: &out)
         #expect(out.count == 1)
@@ -75,13 +80,17 @@ import Testing
         var out: [KafkaProducerRecord] = []
         strict.drainOutput(now: T.now, into: &out)
         let dlq = try #require(out.first { $0.topic == "interactions-dlq" })
-        #expect(dlq.headers.filter { $0.0 == "loopwatch.source" }.map { String(decoding: $0.1 ?? [], as: UTF8.self) } == ["acks/3/17"])
+        #expect(
+            dlq.headers.filter { $0.0 == "loopwatch.source" }.map { String(decoding: $0.1 ?? [], as: UTF8.self) } == [
+                "acks/3/17"
+            ])
     }
 
     @Test func inputTopicsAreStatelessInOwnership() {
         var o = PartitionOwnership(stateless: ["responses", "acks"])
         let tp = { (t: String, p: Int32) in TopicPartition(topic: t, partition: p) }
-        let restore = o.assign([tp("responses", 0), tp("responses", 4), tp("acks", 1), tp("lw-repartition", 1)], holding: [])
+        let restore = o.assign(
+            [tp("responses", 0), tp("responses", 4), tp("acks", 1), tp("lw-repartition", 1)], holding: [])
         #expect(restore == [1])
         #expect(o.numbers == [1])
         #expect(o.inputs(of: 1) == [tp("lw-repartition", 1)])
@@ -100,7 +109,9 @@ import Testing
         var counts = ["responses": 3, "acks": 5, "loopwatch-state": 2, "sla-alerts": 1, "interactions-dlq": 1]
         for have in [nil, 3] as [Int?] {
             counts["lw-repartition"] = have
-            let error = try #require(throws: WorkerError.self) { try WorkerService.validate(counts: counts, kafka: kafka) }
+            let error = try #require(throws: WorkerError.self) {
+                try WorkerService.validate(counts: counts, kafka: kafka)
+            }
             #expect(error.code == .repartitionTopic)
             #expect(error.isConfigurationError)
             #expect(error.message.contains("repartition topic lw-repartition"))

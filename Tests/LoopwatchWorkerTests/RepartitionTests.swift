@@ -1,8 +1,9 @@
 import Foundation
-import LoopwatchTestSupport
 import KafkaClient
 import LoopwatchCore
+import LoopwatchTestSupport
 import Testing
+
 @testable import LoopwatchWorker
 
 /// SPEC §1 "Keying" through Kafka (the mock cluster): inputs keyed any way, on topics with
@@ -124,7 +125,9 @@ import Testing
             inputs[k].partitioner = "consistent_random"
         }
         let wellKeyed = inputs.filter { i in
-            let c = (try? JSONSerialization.jsonObject(with: Data(i.line.utf8)) as? [String: Any])?["conversation_id"] as? String
+            let c =
+                (try? JSONSerialization.jsonObject(with: Data(i.line.utf8)) as? [String: Any])?["conversation_id"]
+                as? String
             return c != nil && i.key == c.map { Array($0.utf8) }
         }.map(\.line)
         try await Self.produce(inputs, to: h)

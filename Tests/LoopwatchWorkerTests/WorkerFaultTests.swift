@@ -1,8 +1,9 @@
 import Foundation
-import LoopwatchTestSupport
 import KafkaClient
 import LoopwatchCore
+import LoopwatchTestSupport
 import Testing
+
 @testable import LoopwatchWorker
 
 /// Faults during processing: every due alert still reaches a read_committed reader exactly once.
@@ -30,7 +31,8 @@ import Testing
     static func assertExactlyOnce(_ h: WorkerHarness, expected: Set<String>) async throws {
         try await waitUntil(timeout: .seconds(60)) { try await h.alerts().count >= expected.count }
         let seen = try await h.alerts()
-        #expect(seen.count == expected.count, "duplicates or extras: \(seen.count) alerts for \(expected.count) expected")
+        #expect(
+            seen.count == expected.count, "duplicates or extras: \(seen.count) alerts for \(expected.count) expected")
         #expect(Set(seen.map(\.id)) == expected)
     }
 

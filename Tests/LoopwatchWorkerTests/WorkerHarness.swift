@@ -1,9 +1,10 @@
 import Foundation
-import LoopwatchTestSupport
 import KafkaClient
 import Logging
 import LoopwatchCore
+import LoopwatchTestSupport
 import Synchronization
+
 @testable import LoopwatchWorker
 
 /// One mock cluster with loopwatch's topics, workers running on their own threads, a producer
@@ -25,10 +26,12 @@ final class WorkerHarness: Sendable {
 
     init(
         partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero,
-        guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce, group: String = "lw-\(UInt32.random(in: 0...UInt32.max))",
+        guarantee: LoopwatchConfig.ProcessingGuarantee = .exactlyOnce,
+        group: String = "lw-\(UInt32.random(in: 0...UInt32.max))",
         // Static members keep their partitions for the session timeout when they stop: the
         // takeover tests wait 6 s for that, not the production 30 s.
-        properties: [String: String] = ["session.timeout.ms": "6000"], inputs: [(topic: String, partitions: Int)]? = nil,
+        properties: [String: String] = ["session.timeout.ms": "6000"],
+        inputs: [(topic: String, partitions: Int)]? = nil,
         repartitionTopic: String? = nil
     ) throws {
         cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
@@ -45,7 +48,9 @@ final class WorkerHarness: Sendable {
         for (topic, count) in inputs ?? [(config.kafka.inputTopics[0], partitions)] {
             try cluster.createTopic(name: topic, partitions: count)
         }
-        for t in [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic] + (repartitionTopic.map { [$0] } ?? []) {
+        for t in [config.kafka.stateTopic, config.kafka.alertTopic, config.kafka.deadLetterTopic]
+            + (repartitionTopic.map { [$0] } ?? [])
+        {
             try cluster.createTopic(name: t, partitions: partitions)
         }
     }
@@ -73,7 +78,10 @@ final class WorkerHarness: Sendable {
         let worker = RunningWorker(pipeline: pipeline)
         DedicatedThread.start(name: "test-pipeline-\(instance)") {
             let result: Result<Void, any Error>
-            do { try pipeline.run(); result = .success(()) } catch { result = .failure(error) }
+            do {
+                try pipeline.run()
+                result = .success(())
+            } catch { result = .failure(error) }
             worker.done.withLock { $0 = result }
         }
         return worker
@@ -82,13 +90,19 @@ final class WorkerHarness: Sendable {
     /// Produces JSON events keyed by conversation id (with the default partitioner).
     func produce(_ lines: [String]) async throws {
         let producer = try KafkaProducer(
-            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536"]),
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536",
+            ]),
             logger: Self.logger)
         defer { producer.shutdown() }
         for line in lines {
-            let conversation = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["conversation_id"] as? String
+            let conversation =
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["conversation_id"]
+                as? String
             _ = try await producer.send(
-                KafkaProducerRecord(topic: config.kafka.inputTopics[0], key: conversation.map { Array($0.utf8) } ?? Array("x".utf8), value: Array(line.utf8)))
+                KafkaProducerRecord(
+                    topic: config.kafka.inputTopics[0], key: conversation.map { Array($0.utf8) } ?? Array("x".utf8),
+                    value: Array(line.utf8)))
         }
     }
 
@@ -111,8 +125,11 @@ final class WorkerHarness: Sendable {
     /// Alerts on the alert topic as (type, subject, id) triples.
     func alerts() async throws -> [AlertSeen] {
         try await readAll(config.kafka.alertTopic).compactMap { m in
-            guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else { return nil }
-            return AlertSeen(id: o["id"] as? String ?? "", type: o["type"] as? String ?? "", subject: o["subject"] as? String ?? "")
+            guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any] else {
+                return nil
+            }
+            return AlertSeen(
+                id: o["id"] as? String ?? "", type: o["type"] as? String ?? "", subject: o["subject"] as? String ?? "")
         }
     }
 
@@ -125,7 +142,6 @@ final class WorkerHarness: Sendable {
 
     func destroy() { cluster.destroy() }
 }
-
 
 /// Event JSON with an occurred_at relative to now.
 func eventJSON(_ id: String, _ conversation: String, _ kind: String, at: Timestamp, extra: String = "") -> String {

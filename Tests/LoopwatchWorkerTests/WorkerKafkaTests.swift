@@ -1,8 +1,9 @@
 import Foundation
-import LoopwatchTestSupport
 import KafkaClient
 import LoopwatchCore
+import LoopwatchTestSupport
 import Testing
+
 @testable import LoopwatchWorker
 
 @Suite(.serialized) struct WorkerKafkaTests {
@@ -29,7 +30,10 @@ import Testing
         try await worker.stop()
 
         let seen = try await h.alerts()
-        #expect(Set(seen.map(\.description)) == ["breached c-unanswered", "breached c-late-ack", "breached c-good-after-bad", "resolved c-late-ack"])
+        #expect(
+            Set(seen.map(\.description)) == [
+                "breached c-unanswered", "breached c-late-ack", "breached c-good-after-bad", "resolved c-late-ack",
+            ])
         #expect(Set(seen.map(\.id)).count == seen.count)
 
         // The same events through `replay` give the same alerts (same deterministic ids).
@@ -43,7 +47,10 @@ import Testing
 
         let dlq = try await h.readAll(h.config.kafka.deadLetterTopic)
         #expect(dlq.count == 2)
-        let reasons = Set(dlq.compactMap { m in m.headers.first { $0.0 == "loopwatch.error" }?.1.map { String(decoding: $0, as: UTF8.self) } })
+        let reasons = Set(
+            dlq.compactMap { m in
+                m.headers.first { $0.0 == "loopwatch.error" }?.1.map { String(decoding: $0, as: UTF8.self) }
+            })
         #expect(reasons == ["unknown_kind", "invalid_json"])
         #expect(dlq.allSatisfy { m in m.headers.contains { $0.0 == "loopwatch.source" } })
     }
@@ -53,7 +60,9 @@ import Testing
         defer { h.destroy() }
         let worker = h.startWorker()
         let t0 = Timestamp.wallClock()
-        try await h.produce([eventJSON("e1", "c-one", "response", at: t0), eventJSON("e2", "c-two", "response", at: t0)])
+        try await h.produce([
+            eventJSON("e1", "c-one", "response", at: t0), eventJSON("e2", "c-two", "response", at: t0),
+        ])
         try await waitUntil(timeout: .seconds(30)) { try await h.alerts().count >= 2 }
         try await worker.stop()
         #expect(Set(try await h.alerts().map(\.description)) == ["breached c-one", "breached c-two"])

@@ -21,7 +21,9 @@ import Testing
 
         let overridden = LoopwatchConfig.Kafka(
             bootstrapServers: "b:9092", groupID: "g", properties: ["group.instance.id": "care-eu-1"])
-        #expect(KafkaSettings(overridden, bootstrapServers: "b:9092", instanceID: "h").consumer["group.instance.id"] == "care-eu-1")
+        #expect(
+            KafkaSettings(overridden, bootstrapServers: "b:9092", instanceID: "h").consumer["group.instance.id"]
+                == "care-eu-1")
     }
 
     @Test func propertiesGoOnlyToTheClientsTheyApplyTo() {

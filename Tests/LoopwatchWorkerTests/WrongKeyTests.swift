@@ -2,6 +2,7 @@ import Foundation
 import KafkaClient
 import LoopwatchCore
 import Testing
+
 @testable import LoopwatchWorker
 
 /// SPEC §1 "Keying" without `kafka.repartition_topic`: a good event not keyed by its
@@ -14,7 +15,8 @@ import Testing
     }
 
     static func headers(_ r: KafkaProducerRecord) -> [String: String] {
-        Dictionary(r.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            r.headers.map { ($0.0, String(decoding: $0.1 ?? [], as: UTF8.self)) }, uniquingKeysWith: { a, _ in a })
     }
 
     @Test(arguments: [nil, Array("account-7".utf8), Array("c1 ".utf8), []] as [[UInt8]?])
@@ -50,7 +52,10 @@ import Testing
 
     @Test func anEventBadInItselfKeepsItsOwnReason() {
         var core = ProcessingCore(topics: T.topics, config: T.config())
-        core.process(T.message(#"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T08:00:00Z"}"#, key: .some(nil)), now: T.now)
+        core.process(
+            T.message(
+                #"{"id":"e1","conversation_id":"c1","kind":"shout","occurred_at":"2026-11-02T08:00:00Z"}"#,
+                key: .some(nil)), now: T.now)
         #expect(core.drainStats().bad == [.unknownKind: 1])
     }
 
@@ -60,9 +65,11 @@ import Testing
         var wellKeyed: [KafkaConsumerMessage] = []
         for i in 0..<120 {
             let kind = ["response", "acknowledgement", "response", "broadcast"][i % 4]
-            let json = #"{"id":"e\#(i)","conversation_id":"c\#(i % 7)","kind":"\#(kind)","occurred_at":"2026-11-02T08:\#(String(format: "%02d", i % 60)):00Z"}"#
+            let json =
+                #"{"id":"e\#(i)","conversation_id":"c\#(i % 7)","kind":"\#(kind)","occurred_at":"2026-11-02T08:\#(String(format: "%02d", i % 60)):00Z"}"#
             let misKeyed = i % 5 == 3
-            let m = T.message(json, partition: Int32(i % 2), offset: Int64(i), key: misKeyed ? .some(Array("acct".utf8)) : nil)
+            let m = T.message(
+                json, partition: Int32(i % 2), offset: Int64(i), key: misKeyed ? .some(Array("acct".utf8)) : nil)
             all.append(m)
             if !misKeyed { wellKeyed.append(m) }
         }

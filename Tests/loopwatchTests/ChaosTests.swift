@@ -37,13 +37,16 @@ import Testing
 
         let cluster = try KafkaMockCluster(brokers: 1, logger: DaemonTests.logger)
         defer { cluster.destroy() }
-        for t in ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"] { try cluster.createTopic(name: t, partitions: 4) }
-        let yaml = ChaosPopulation.yaml(kafka: """
-            kafka:
-              bootstrap_servers: "\(cluster.bootstrapServers)"
-              group_id: chaos
-              input_topics: [interactions]
-            """)
+        for t in ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"] {
+            try cluster.createTopic(name: t, partitions: 4)
+        }
+        let yaml = ChaosPopulation.yaml(
+            kafka: """
+                kafka:
+                  bootstrap_servers: "\(cluster.bootstrapServers)"
+                  group_id: chaos
+                  input_topics: [interactions]
+                """)
         let path = try temporaryFile("chaos.yaml", yaml)
 
         // The population: responses spread over the run, half answered (some in time, some late),
@@ -57,13 +60,20 @@ import Testing
         var faults: [Fault] = []
         let kinds: [Fault.Kind] = [.kill9, .secondWorker, .brokerOutage, .txnErrors, .produceErrors]
         for k in kinds { faults.append(Fault(at: Double.random(in: 1...(seconds - 1), using: &rng), kind: k)) }
-        for _ in 0..<Int(seconds / 30) { faults.append(Fault(at: Double.random(in: 1...(seconds - 1), using: &rng), kind: kinds.randomElement(using: &rng)!)) }
+        for _ in 0..<Int(seconds / 30) {
+            faults.append(
+                Fault(at: Double.random(in: 1...(seconds - 1), using: &rng), kind: kinds.randomElement(using: &rng)!))
+        }
         faults.sort { $0.at < $1.at }
-        print("chaos: seed \(seed), \(seconds)s, \(conversations) conversations, \(schedule.count) events (\(planted.count) bad); faults:\n" + faults.map(\.description).joined(separator: "\n"))
+        print(
+            "chaos: seed \(seed), \(seconds)s, \(conversations) conversations, \(schedule.count) events (\(planted.count) bad); faults:\n"
+                + faults.map(\.description).joined(separator: "\n"))
 
         let primary = WorkerBox(try LoopwatchProcess(["run", "--config", path, "--instance-id", "c1"]))
         let producer = try KafkaProducer(
-            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536", "linger.ms": "1"]),
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536", "linger.ms": "1",
+            ]),
             logger: DaemonTests.logger)
         defer { producer.shutdown() }
         let start = ContinuousClock.now + .milliseconds(t0.millis - Timestamp.wallClock().millis)
@@ -74,7 +84,8 @@ import Testing
             group.addTask {
                 for e in scheduleCopy {
                     try await Task.sleep(until: start + .milliseconds(Int64(e.at * 1000)))
-                    _ = try await producer.send(KafkaProducerRecord(topic: "interactions", key: Array(e.key.utf8), value: Array(e.line.utf8)))
+                    _ = try await producer.send(
+                        KafkaProducerRecord(topic: "interactions", key: Array(e.key.utf8), value: Array(e.line.utf8)))
                 }
             }
             group.addTask {
@@ -118,14 +129,18 @@ import Testing
             return have.isSuperset(of: want)
         }
         primary.process.signal(SIGTERM)
-        #expect(try await primary.process.exitStatus(within: .seconds(45)) == 0, "worker stderr: \(primary.process.stderr.suffix(2000))")
+        #expect(
+            try await primary.process.exitStatus(within: .seconds(45)) == 0,
+            "worker stderr: \(primary.process.stderr.suffix(2000))")
 
         let seen = try await DaemonTests.alertIDs(cluster, partitions: 4)
         let ids = seen.map(\.id)
         let missing = expected.subtracting(ids)
         let unexpected = Set(ids).subtracting(expected)
         let duplicates = ids.count - Set(ids).count
-        print("chaos: seed \(seed): \(expected.count) expected alerts, \(ids.count) read, \(missing.count) missing, \(unexpected.count) unexpected, \(duplicates) duplicate deliveries")
+        print(
+            "chaos: seed \(seed): \(expected.count) expected alerts, \(ids.count) read, \(missing.count) missing, \(unexpected.count) unexpected, \(duplicates) duplicate deliveries"
+        )
         #expect(missing.isEmpty, "seed \(seed): missing \(missing.count) alerts")
         #expect(unexpected.isEmpty, "seed \(seed): \(unexpected.count) alerts replay does not raise")
         // librdkafka 2.0.2's mock broker keeps no transaction markers, so records of the killed

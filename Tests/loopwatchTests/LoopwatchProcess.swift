@@ -34,7 +34,8 @@ final class LoopwatchProcess: Sendable {
         env["JOURNAL_STREAM"] = nil
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         if let stdin { p.standardInput = stdin }
@@ -75,7 +76,8 @@ final class LoopwatchProcess: Sendable {
     }
 
     /// Runs to completion and returns (status, stdout, stderr).
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String, String) {
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (Int32, String, String)
+    {
         let p = try LoopwatchProcess(arguments, environment: environment)
         let status = try await p.exitStatus()
         return (status, p.stdout, p.stderr)
@@ -96,7 +98,9 @@ final class NotifySocket: Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: Array(path.utf8) + [0]) }
         let ok = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         struct BindFailed: Error {}
         guard ok == 0 else { throw BindFailed() }
@@ -129,7 +133,6 @@ final class NotifySocket: Sendable {
 
     func stop() { closed.withLock { $0 = true } }
 }
-
 
 /// A temporary file with `contents`.
 func temporaryFile(_ name: String, _ contents: String) throws -> String {

@@ -1,15 +1,17 @@
 import Foundation
-import LoopwatchTestSupport
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import KafkaClient
+import LoopwatchTestSupport
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `/metrics`, `/healthz`, `/readyz` of the running binary — and every metric the shipped
 /// dashboard and alert rules use exists there.
 @Suite(.serialized) struct MetricsEndpointTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static func get(_ url: String) async throws -> (Int, String) {
         let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
@@ -49,9 +51,12 @@ import Testing
 
         let live = Self.metricNames(in: metrics)
         for file in ["deploy/grafana/loopwatch.json", "deploy/prometheus/loopwatch-rules.yaml"] {
-            let used = Self.metricNames(in: try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8))
+            let used = Self.metricNames(
+                in: try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8))
             #expect(!used.isEmpty, "\(file) uses no loopwatch metric")
-            #expect(used.subtracting(live).isEmpty, "\(file) uses metrics /metrics does not have: \(used.subtracting(live).sorted())")
+            #expect(
+                used.subtracting(live).isEmpty,
+                "\(file) uses metrics /metrics does not have: \(used.subtracting(live).sorted())")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import LoopwatchTestSupport
 import KafkaClient
 import LoopwatchCore
+import LoopwatchTestSupport
 import Testing
 
 /// `kafka.repartition_topic` with the real binary: kill -9 in the middle of stage 1, restart,
@@ -44,11 +44,15 @@ import Testing
     @Test func killNineInTheMiddleOfStageOneLosesNothingAndDoublesNoAlert() async throws {
         let cluster = try Self.cluster()
         defer { cluster.destroy() }
-        let path = try temporaryFile("lw-repartition.yaml", Self.config(bootstrap: cluster.bootstrapServers, group: "rp-kill9"))
+        let path = try temporaryFile(
+            "lw-repartition.yaml", Self.config(bootstrap: cluster.bootstrapServers, group: "rp-kill9"))
         let crc = try KafkaProducer(
-            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]), logger: DaemonTests.logger)
+            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers]),
+            logger: DaemonTests.logger)
         let murmur = try KafkaProducer(
-            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "partitioner": "murmur2_random"]),
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "partitioner": "murmur2_random",
+            ]),
             logger: DaemonTests.logger)
         defer {
             crc.shutdown()
@@ -89,7 +93,10 @@ import Testing
         try await produce(40..<80)
 
         let second = try LoopwatchProcess(["run", "--config", path, "--instance-id", "rp1"])
-        var replay = ReplayDriver(policies: PolicySet([Policy(name: "fast", firstResponse: .seconds(12), nextResponse: .seconds(12), version: "")]), processing: .init())
+        var replay = ReplayDriver(
+            policies: PolicySet([
+                Policy(name: "fast", firstResponse: .seconds(12), nextResponse: .seconds(12), version: "")
+            ]), processing: .init())
         var expectedSubjects = Set<String>()
         for line in good { replay.feed(line: line) { expectedSubjects.insert($0.conversationID) } }
         replay.finish(until: t0 + .seconds(60)) { expectedSubjects.insert($0.conversationID) }
@@ -111,7 +118,8 @@ import Testing
         #expect(values == Set(good), "every good input event re-keyed, none lost")
         let dlq = try await DaemonTests.read(cluster, "interactions-dlq")
         #expect(Set(dlq.compactMap { $0.value.map { String(decoding: $0, as: UTF8.self) } }) == Set(planted))
-        #expect(!dlq.contains { m in m.headers.contains { $0.0 == "loopwatch.error" && $0.1 == Array("wrong_key".utf8) } })
+        #expect(
+            !dlq.contains { m in m.headers.contains { $0.0 == "loopwatch.error" && $0.1 == Array("wrong_key".utf8) } })
     }
 
     @Test(arguments: [nil, 3] as [Int?])

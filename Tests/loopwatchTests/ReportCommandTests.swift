@@ -6,16 +6,17 @@ import Testing
     static let broadcast =
         #"{"id":"b1","conversation_id":"c1","kind":"broadcast","occurred_at":"2026-11-02T08:00:00Z","#
         + #""channel":"twitter"}"#
-    static let events = [
-        broadcast, broadcast,  // a redelivery counts once
-        #"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z","#
-            + #""channel":"twitter"}"#,
-        #"{"id":"e2","conversation_id":"c2","kind":"response","occurred_at":"2026-11-02T09:01:00Z","channel":"email"}"#,
-        #"{"id":"e3","conversation_id":"c2","kind":"acknowledgement","occurred_at":"2026-11-02T09:05:00Z"}"#,
-        "this is not json",
-        "",
-        #"{"id":"e4","conversation_id":"c3","kind":"response","occurred_at":"2026-11-02T12:00:00+01:00"}"#,
-    ].joined(separator: "\n") + "\n"
+    static let events =
+        [
+            broadcast, broadcast,  // a redelivery counts once
+            #"{"id":"e1","conversation_id":"c1","kind":"response","occurred_at":"2026-11-02T09:00:00Z","#
+                + #""channel":"twitter"}"#,
+            #"{"id":"e2","conversation_id":"c2","kind":"response","occurred_at":"2026-11-02T09:01:00Z","channel":"email"}"#,
+            #"{"id":"e3","conversation_id":"c2","kind":"acknowledgement","occurred_at":"2026-11-02T09:05:00Z"}"#,
+            "this is not json",
+            "",
+            #"{"id":"e4","conversation_id":"c3","kind":"response","occurred_at":"2026-11-02T12:00:00+01:00"}"#,
+        ].joined(separator: "\n") + "\n"
 
     static func object(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]

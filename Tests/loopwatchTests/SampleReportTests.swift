@@ -44,7 +44,8 @@ import Testing
         #expect(status == 0, "\(err)")
         let committed = try String(
             contentsOf: Self.root.appendingPathComponent("docs/sample-report.html"), encoding: .utf8)
-        let regenerate = "loopwatch report --config config/loopwatch.example.yaml --events config/samples/events.jsonl "
+        let regenerate =
+            "loopwatch report --config config/loopwatch.example.yaml --events config/samples/events.jsonl "
             + "--timezone Asia/Qatar --out docs/sample-report.html"
         #expect(out == committed, "docs/sample-report.html is stale; regenerate it with: \(regenerate)")
     }

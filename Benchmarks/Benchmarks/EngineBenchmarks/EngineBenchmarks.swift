@@ -19,7 +19,8 @@ let benchmarks: @Sendable () -> Void = {
     engineConfig.metrics = [.wallClock, .throughput]
     engineConfig.maxIterations = quick ? 3 : 7
 
-    Benchmark("Engine: decode + state + deadlines (replay loop), 1M conversations", configuration: engineConfig) { benchmark in
+    Benchmark("Engine: decode + state + deadlines (replay loop), 1M conversations", configuration: engineConfig) {
+        benchmark in
         for _ in benchmark.scaledIterations.prefix(1) {}
         var engine = EngineLoop.makeEngine()
         benchmark.startMeasurement()
@@ -54,13 +55,15 @@ let benchmarks: @Sendable () -> Void = {
     let deadlines = 1_000_000
     Benchmark(
         "DeadlineScheduler: arm 1M, re-arm half, cancel a quarter, fire the rest (per armed deadline)",
-        configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .mega, maxDuration: .seconds(30), maxIterations: 3)
+        configuration: .init(
+            metrics: [.wallClock, .throughput], scalingFactor: .mega, maxDuration: .seconds(30), maxIterations: 3)
     ) { benchmark in
         var s = DeadlineScheduler()
         var rng = SplitMix64(seed: 7)
         benchmark.startMeasurement()
         for k in 0..<deadlines { s.schedule(Int32(k), at: Int64(rng.next() % 1_000_000_000)) }  // arm
-        for k in stride(from: 0, to: deadlines, by: 2) { s.schedule(Int32(k), at: Int64(rng.next() % 1_000_000_000)) }  // re-arm half
+        // re-arm half
+        for k in stride(from: 0, to: deadlines, by: 2) { s.schedule(Int32(k), at: Int64(rng.next() % 1_000_000_000)) }
         for k in stride(from: 1, to: deadlines, by: 4) { s.cancel(Int32(k)) }  // cancel a quarter
         var fired = 0
         while s.popDue(atOrBefore: .max) != nil { fired &+= 1 }  // fire the rest
@@ -77,9 +80,9 @@ struct FoundationEvent: Decodable {
         var automated: Bool?
     }
     var id: String
-    var conversation_id: String
+    var conversationID: String
     var kind: String
-    var occurred_at: String
+    var occurredAt: String
     var channel: String?
     var author: Author?
     var priority: String?
@@ -87,4 +90,10 @@ struct FoundationEvent: Decodable {
     var attributes: [String: String]?
     var text: String?
     var status: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, channel, author, priority, tags, attributes, text, status
+        case conversationID = "conversation_id"
+        case occurredAt = "occurred_at"
+    }
 }

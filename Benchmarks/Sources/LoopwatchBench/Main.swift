@@ -1,10 +1,10 @@
 import Foundation
 import KafkaClient
-import Synchronization
 import Logging
 import LoopwatchCore
 import LoopwatchWorker
 import ServiceLifecycle
+import Synchronization
 import Workload
 
 /// System benchmarks for `make bench`: memory per open conversation, changelog restore, replay,
@@ -61,21 +61,25 @@ struct LoopwatchBench {
         try p.run()
         p.waitUntilExit()
         let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        row("RSS per open conversation, \(conversations / 1_000_000 > 0 ? "\(conversations / 1_000_000)M" : "\(conversations / 1000)k") open", out.trimmingCharacters(in: .whitespacesAndNewlines), "≤ 300 bytes")
+        row(
+            "RSS per open conversation, \(conversations / 1_000_000 > 0 ? "\(conversations / 1_000_000)M" : "\(conversations / 1000)k") open",
+            out.trimmingCharacters(in: .whitespacesAndNewlines), "≤ 300 bytes")
     }
 
     static func memoryChild(conversations n: Int) {
         var engine = SLAEngine(policies: Workload.policies, settings: .init(allowedLateness: .seconds(30)))
         let before = rss()
         for i in 0..<n {
-            engine.apply(InteractionEvent(
-                id: "ev-\(i)", conversationID: "tw-\(1_860_000_000 + i)", kind: .response,
-                occurredAt: Timestamp(millis: Workload.start + Int64(i)), channel: "twitter",
-                text: "@brand my order #48213 still hasn't shipped, it's been two weeks — what is going on?"))
+            engine.apply(
+                InteractionEvent(
+                    id: "ev-\(i)", conversationID: "tw-\(1_860_000_000 + i)", kind: .response,
+                    occurredAt: Timestamp(millis: Workload.start + Int64(i)), channel: "twitter",
+                    text: "@brand my order #48213 still hasn't shipped, it's been two weeks — what is going on?"))
         }
         let after = rss()
         precondition(engine.openConcerns == n)
-        print("\((after - before) / n) bytes (\(engine.openConcerns) open concerns, RSS +\((after - before) >> 20) MiB)")
+        print(
+            "\((after - before) / n) bytes (\(engine.openConcerns) open concerns, RSS +\((after - before) >> 20) MiB)")
     }
 
     // MARK: Engine
@@ -83,7 +87,10 @@ struct LoopwatchBench {
     /// The micro benchmark's engine loop (decode + state + deadlines, 1M events over 1M
     /// conversations) as a plain process, for profiling: `LoopwatchBench engine [runs]`.
     static func engine(runs: Int) {
-        let w = Workload(count: 1_000_000, conversations: Int(ProcessInfo.processInfo.environment["BENCH_CONVERSATIONS"] ?? "") ?? (quick ? 100_000 : 1_000_000))
+        let w = Workload(
+            count: 1_000_000,
+            conversations: Int(ProcessInfo.processInfo.environment["BENCH_CONVERSATIONS"] ?? "")
+                ?? (quick ? 100_000 : 1_000_000))
         var times: [Double] = []
         var alerts = 0
         let lateness = TimeSpan.seconds(Int64(ProcessInfo.processInfo.environment["BENCH_LATENESS"] ?? "") ?? 30)
@@ -95,25 +102,34 @@ struct LoopwatchBench {
             withExtendedLifetime(engine) {}
         }
         times.sort()
-        row("Engine loop, 1M events (decode + state + deadlines)",
-            String(format: "median %.0f ns/event (min %.0f, max %.0f; %d runs; %d alerts)", times[times.count / 2], times[0], times[times.count - 1], runs, alerts),
+        row(
+            "Engine loop, 1M events (decode + state + deadlines)",
+            String(
+                format: "median %.0f ns/event (min %.0f, max %.0f; %d runs; %d alerts)", times[times.count / 2],
+                times[0], times[times.count - 1], runs, alerts),
             "≥ 1M events/s")
     }
 
     /// The decoder alone on the engine workload, with the engine's projection.
     static func decode(runs: Int) {
         let w = Workload(count: 1_000_000, conversations: 1_000_000)
-        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+        let decoder = EventDecoder(
+            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
         var event = InteractionEvent(id: "", conversationID: "", kind: .broadcast, occurredAt: .distantPast)
         var times: [Double] = []
         var ok = 0
         for _ in 0..<runs {
             let t = ContinuousClock.now
-            for n in w.lines.indices where w.lines[n].withUnsafeBytes({ decoder.decode($0, now: nil, into: &event) }) == nil { ok &+= 1 }
+            for n in w.lines.indices
+            where w.lines[n].withUnsafeBytes({ decoder.decode($0, now: nil, into: &event) }) == nil { ok &+= 1 }
             times.append(seconds(ContinuousClock.now - t) * 1e9 / Double(w.lines.count))
         }
         times.sort()
-        row("EventDecoder alone (engine projection)", String(format: "median %.0f ns/event (min %.0f; %d runs; %d ok)", times[times.count / 2], times[0], runs, ok), "")
+        row(
+            "EventDecoder alone (engine projection)",
+            String(
+                format: "median %.0f ns/event (min %.0f; %d runs; %d ok)", times[times.count / 2], times[0], runs, ok),
+            "")
     }
 
     // MARK: Deadlines
@@ -128,13 +144,18 @@ struct LoopwatchBench {
         }
         let arm = timed(n) { for k in 0..<n { s.schedule(Int32(k), at: Int64(rng.next() % 86_400_000)) } }
         let m = n / 10
-        let rearm = timed(m) { for _ in 0..<m { s.schedule(Int32(rng.next() % UInt64(n)), at: Int64(rng.next() % 86_400_000)) } }
+        let rearm = timed(m) {
+            for _ in 0..<m { s.schedule(Int32(rng.next() % UInt64(n)), at: Int64(rng.next() % 86_400_000)) }
+        }
         let cancel = timed(m) { for _ in 0..<m { s.cancel(Int32(rng.next() % UInt64(n))) } }
         let remaining = s.count
         var fired = 0
         let fire = timed(remaining) { while s.popDue(atOrBefore: .max) != nil { fired += 1 } }
-        row("DeadlineScheduler with \(n / 1_000_000)M pending (indexed binary heap)",
-            String(format: "arm %.0f ns, re-arm %.0f ns, cancel %.0f ns, fire %.0f ns per deadline (%d fired)", arm, rearm, cancel, fire, fired),
+        row(
+            "DeadlineScheduler with \(n / 1_000_000)M pending (indexed binary heap)",
+            String(
+                format: "arm %.0f ns, re-arm %.0f ns, cancel %.0f ns, fire %.0f ns per deadline (%d fired)", arm, rearm,
+                cancel, fire, fired),
             "cheap at 10M")
     }
 
@@ -175,8 +196,11 @@ struct LoopwatchBench {
         bytes &+= out.bytes.count
         let d = seconds(ContinuousClock.now - t)
         let alerts = driver.summary.alerts.values.reduce(0, +)
-        row("Replay of \(label) lines (decode, engine, CloudEvents out)",
-            String(format: "%.0f lines/s (%.1f s, %d alerts, %d MB out) = %.0f%% of the engine loop on the same lines in the same run (%.0f events/s)",
+        row(
+            "Replay of \(label) lines (decode, engine, CloudEvents out)",
+            String(
+                format:
+                    "%.0f lines/s (%.1f s, %d alerts, %d MB out) = %.0f%% of the engine loop on the same lines in the same run (%.0f events/s)",
                 Double(n) / d, d, alerts, bytes >> 20, 100 * Double(n) / d / engineRate, engineRate),
             "≥ 80% of the engine loop")
     }
@@ -191,16 +215,26 @@ struct LoopwatchBench {
         try cluster.createTopic(name: "state", partitions: partitions)
         // Write one state record per conversation (an open concern each), as the worker would.
         let producer = try KafkaProducer(
-            configuration: KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "262144", "linger.ms": "20", "batch.num.messages": "10000"]),
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "262144",
+                "linger.ms": "20", "batch.num.messages": "10000",
+            ]),
             logger: logger)
         var engine = SLAEngine(policies: Workload.policies, settings: .init())
         for i in 0..<n {
-            engine.apply(InteractionEvent(id: "e\(i)", conversationID: "tw-\(i)", kind: .response, occurredAt: Timestamp(millis: Workload.start + Int64(i)), channel: "twitter", text: "where is my order?"))
+            engine.apply(
+                InteractionEvent(
+                    id: "e\(i)", conversationID: "tw-\(i)", kind: .response,
+                    occurredAt: Timestamp(millis: Workload.start + Int64(i)), channel: "twitter",
+                    text: "where is my order?"))
         }
         var records: [(String, [UInt8])] = []
         engine.drainChanges { id, value in records.append((id, value!)) }
         for (i, (id, value)) in records.enumerated() {
-            try producer.enqueue(KafkaProducerRecord(topic: "state", partition: Int32(i % partitions), key: Array(id.utf8), value: value), maxBlock: .seconds(30))
+            try producer.enqueue(
+                KafkaProducerRecord(
+                    topic: "state", partition: Int32(i % partitions), key: Array(id.utf8), value: value),
+                maxBlock: .seconds(30))
         }
         try producer.flush(timeout: .seconds(120))
         producer.shutdown()
@@ -208,14 +242,17 @@ struct LoopwatchBench {
         let bootstrap = cluster.bootstrapServers
         let t = ContinuousClock.now
         let restored = try await DedicatedThread.run(name: "restore") { () throws -> Int in
-            let reader = try KafkaPartitionReader(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
+            let reader = try KafkaPartitionReader(
+                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap]), logger: logger)
             defer { reader.close() }
             var engines = [SLAEngine](repeating: SLAEngine(policies: Workload.policies), count: partitions)
             var count = 0
             for p in 0..<partitions {
                 count += try reader.read(topic: "state", partition: Int32(p)) { batch in
                     for m in batch {
-                        engines[p].restore(conversationID: String(decoding: m.key!, as: UTF8.self), state: try? ConversationState.decode(m.value!))
+                        engines[p].restore(
+                            conversationID: String(decoding: m.key!, as: UTF8.self),
+                            state: try? ConversationState.decode(m.value!))
                     }
                 }
                 engines[p].advance(to: Timestamp(millis: Workload.start))  // rebuild deadlines
@@ -223,8 +260,10 @@ struct LoopwatchBench {
             return count
         }
         let d = seconds(ContinuousClock.now - t)
-        row("Changelog restore, \(n / 1000)k conversations over \(partitions) partitions (read + decode + rebuild deadlines)",
-            String(format: "%.0f records/s; ready after %.2f s", Double(restored) / d, d), "≥ 500k records/s; ≤ 5 s for 1M")
+        row(
+            "Changelog restore, \(n / 1000)k conversations over \(partitions) partitions (read + decode + rebuild deadlines)",
+            String(format: "%.0f records/s; ready after %.2f s", Double(restored) / d, d),
+            "≥ 500k records/s; ≤ 5 s for 1M")
     }
 
     // MARK: End to end through Kafka
@@ -238,14 +277,20 @@ struct LoopwatchBench {
         // 2. The real worker, same cluster setup, same events: a month old (every response is
         //    overdue on arrival — a catch-up after an outage: about one alert per event).
         let workerRate = try await workerThroughput(events: n, partitions: partitions, live: false)
-        row("End to end exactly-once through Kafka (mock cluster, \(partitions) partitions, \(n / 1000)k events, catch-up: events a month old)",
-            String(format: "worker %.0f events/s vs zero-work transactional pipe %.0f events/s = %.0f%%", workerRate, pipeRate, 100 * workerRate / pipeRate),
+        row(
+            "End to end exactly-once through Kafka (mock cluster, \(partitions) partitions, \(n / 1000)k events, catch-up: events a month old)",
+            String(
+                format: "worker %.0f events/s vs zero-work transactional pipe %.0f events/s = %.0f%%", workerRate,
+                pipeRate, 100 * workerRate / pipeRate),
             "≥ 80% of the pipe")
         // 3. Live traffic: the same events with occurred_at from now on (no deadline falls due
         //    during the run, as in a steady state where alerts are a small share of the events).
         let liveRate = try await workerThroughput(events: n, partitions: partitions, live: true)
-        row("End to end exactly-once through Kafka (same, live: occurred_at from now)",
-            String(format: "worker %.0f events/s vs zero-work transactional pipe %.0f events/s = %.0f%%", liveRate, pipeRate, 100 * liveRate / pipeRate),
+        row(
+            "End to end exactly-once through Kafka (same, live: occurred_at from now)",
+            String(
+                format: "worker %.0f events/s vs zero-work transactional pipe %.0f events/s = %.0f%%", liveRate,
+                pipeRate, 100 * liveRate / pipeRate),
             "≥ 80% of the pipe")
     }
 
@@ -259,11 +304,17 @@ struct LoopwatchBench {
     static func produce(_ w: Workload, to bootstrap: String, topic: String) async throws {
         try await DedicatedThread.run(name: "bench-producer") {
             let producer = try KafkaProducer(
-                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "10", "enable.idempotence": "false"]),
+                configuration: KafkaConfiguration([
+                    "bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "10",
+                    "enable.idempotence": "false",
+                ]),
                 logger: logger)
             for line in w.lines {
-                let key = line[line.firstRange(of: Array(#""conversation_id":""#.utf8))!.upperBound...].prefix { $0 != 0x22 }
-                try producer.enqueue(KafkaProducerRecord(topic: topic, key: Array(key), value: line), maxBlock: .seconds(60))
+                let key = line[line.firstRange(of: Array(#""conversation_id":""#.utf8))!.upperBound...].prefix {
+                    $0 != 0x22
+                }
+                try producer.enqueue(
+                    KafkaProducerRecord(topic: topic, key: Array(key), value: line), maxBlock: .seconds(60))
             }
             try producer.flush(timeout: .seconds(300))
             producer.shutdown()
@@ -278,10 +329,16 @@ struct LoopwatchBench {
         async let produced: Void = produce(w, to: bootstrap, topic: "in")
         let rate = try await DedicatedThread.run(name: "pipe") { () throws -> Double in
             let consumer = try KafkaConsumer(
-                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "group.id": "pipe", "isolation.level": "read_committed", "auto.offset.reset": "earliest"]),
+                configuration: KafkaConfiguration([
+                    "bootstrap.servers": bootstrap, "group.id": "pipe", "isolation.level": "read_committed",
+                    "auto.offset.reset": "earliest",
+                ]),
                 topics: ["in"], logger: logger)
             let producer = try KafkaTransactionalProducer(
-                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "transactional.id": "pipe", "queue.buffering.max.kbytes": "131072", "linger.ms": "5"]),
+                configuration: KafkaConfiguration([
+                    "bootstrap.servers": bootstrap, "transactional.id": "pipe", "queue.buffering.max.kbytes": "131072",
+                    "linger.ms": "5",
+                ]),
                 logger: logger)
             try producer.initTransactions(timeout: .seconds(30))
             var count = 0
@@ -293,15 +350,21 @@ struct LoopwatchBench {
             while count < n {
                 let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))
                 if !batch.isEmpty, started == nil { started = .now }
-                if !batch.isEmpty, !open { try producer.beginTransaction(); open = true }
+                if !batch.isEmpty, !open {
+                    try producer.beginTransaction()
+                    open = true
+                }
                 for m in batch {
-                    try producer.enqueue(KafkaProducerRecord(topic: "out", key: m.key, value: m.value), maxBlock: .seconds(30))
+                    try producer.enqueue(
+                        KafkaProducerRecord(topic: "out", key: m.key, value: m.value), maxBlock: .seconds(30))
                     offsets[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset + 1
                 }
                 count += batch.count
                 if open, ContinuousClock.now - lastCommit >= .milliseconds(100) || count >= n {
                     try producer.sendOffsetsToTransaction(
-                        offsets: offsets.map { TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value) },
+                        offsets: offsets.map {
+                            TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+                        },
                         groupMetadata: try consumer.groupMetadata(), timeout: .seconds(30))
                     try producer.commitTransaction(timeout: .seconds(30))
                     commits += 1
@@ -310,7 +373,11 @@ struct LoopwatchBench {
                 }
             }
             let d = seconds(ContinuousClock.now - (started ?? .now))
-            row("— zero-work pipe (same run)", String(format: "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s)", Double(commits) / d, commits, d), "")
+            row(
+                "— zero-work pipe (same run)",
+                String(
+                    format: "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s)",
+                    Double(commits) / d, commits, d), "")
             consumer.close()
             producer.shutdown()
             return Double(n) / d
@@ -320,15 +387,21 @@ struct LoopwatchBench {
     }
 
     static func workerThroughput(events n: Int, partitions: Int, live: Bool) async throws -> Double {
-        let c = try cluster(partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
+        let c = try cluster(
+            partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
         defer { c.destroy() }
-        let w = Workload(count: n, conversations: 1_000_000, start: live ? Timestamp.wallClock().millis : Workload.start)
+        let w = Workload(
+            count: n, conversations: 1_000_000, start: live ? Timestamp.wallClock().millis : Workload.start)
         var processing = LoopwatchConfig.Processing()
         processing.maxFutureSkew = .days(100_000)
-        let config = LoopwatchConfig(kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "bench"), processing: processing, policies: Workload.policies)
+        let config = LoopwatchConfig(
+            kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "bench"), processing: processing,
+            policies: Workload.policies)
         let metrics = WorkerMetrics()
         let status = WorkerStatus()
-        let worker = WorkerService(config: config, readConfig: { config }, instanceID: "bench", logger: logger, metrics: metrics, status: status, notifier: SystemdNotifier(environment: [:]))
+        let worker = WorkerService(
+            config: config, readConfig: { config }, instanceID: "bench", logger: logger, metrics: metrics,
+            status: status, notifier: SystemdNotifier(environment: [:]))
         let services = ServiceGroup(configuration: .init(services: [.init(service: worker)], logger: logger))
         return try await withThrowingTaskGroup(of: Double?.self) { group in
             group.addTask {
@@ -350,8 +423,11 @@ struct LoopwatchBench {
             let alerts = Self.counter(metrics, "loopwatch_alerts_total")
             let dead = Self.counter(metrics, "loopwatch_dead_letters_total")
             let commits = Self.counter(metrics, "loopwatch_transactions_total")
-            row("— worker output per event (\(live ? "live" : "catch-up"), same run)",
-                String(format: "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each)",
+            row(
+                "— worker output per event (\(live ? "live" : "catch-up"), same run)",
+                String(
+                    format:
+                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each)",
                     Double(changelog) / Double(n), Double(alerts) / Double(n), Double(dead) / Double(n),
                     Double(changelog + alerts + dead) / Double(n), Double(commits) / elapsed, commits, elapsed,
                     Double(n) / Double(max(1, commits))),
@@ -375,32 +451,46 @@ struct LoopwatchBench {
 
     static func alertDelay(seconds duration: Int, rate: Int) async throws {
         let partitions = 16
-        let c = try cluster(partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
+        let c = try cluster(
+            partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
         defer { c.destroy() }
         var processing = LoopwatchConfig.Processing()
         processing.allowedLateness = .zero
         processing.commitInterval = .init(millis: 100)
         let config = LoopwatchConfig(
             kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "delay"), processing: processing,
-            policies: PolicySet([Policy(name: "fast", firstResponse: .seconds(2), nextResponse: .seconds(2), version: "v")]))
+            policies: PolicySet([
+                Policy(name: "fast", firstResponse: .seconds(2), nextResponse: .seconds(2), version: "v")
+            ]))
         let status = WorkerStatus()
-        let worker = WorkerService(config: config, readConfig: { config }, instanceID: "delay", logger: logger, metrics: WorkerMetrics(), status: status, notifier: SystemdNotifier(environment: [:]))
+        let worker = WorkerService(
+            config: config, readConfig: { config }, instanceID: "delay", logger: logger, metrics: WorkerMetrics(),
+            status: status, notifier: SystemdNotifier(environment: [:]))
         let bootstrap = c.bootstrapServers
         let services = ServiceGroup(configuration: .init(services: [.init(service: worker)], logger: logger))
         let delays = try await withThrowingTaskGroup(of: [Double]?.self) { group in
-            group.addTask { try await services.run(); return nil }
+            group.addTask {
+                try await services.run()
+                return nil
+            }
             while !status.isReady { try await Task.sleep(for: .milliseconds(50)) }
             // The reader joins its group first, so its own start-up is not counted as delay.
             let assigned = ReaderReady()
             let consumer = try KafkaConsumer(
-                configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "group.id": "delay-reader", "isolation.level": "read_committed", "auto.offset.reset": "earliest", "fetch.wait.max.ms": "10"]),
+                configuration: KafkaConfiguration([
+                    "bootstrap.servers": bootstrap, "group.id": "delay-reader", "isolation.level": "read_committed",
+                    "auto.offset.reset": "earliest", "fetch.wait.max.ms": "10",
+                ]),
                 topics: ["sla-alerts"], logger: logger, rebalanceHandler: { if case .assigned = $0 { assigned.set() } })
             try await DedicatedThread.run(name: "reader-join") {
                 while !assigned.isSet { _ = try consumer.poll(maxMessages: 1, timeout: .milliseconds(50)) }
             }
             // Live traffic at `rate` events/s: half customer responses, most of them answered.
             async let load: Void = DedicatedThread.run(name: "load") {
-                let producer = try KafkaProducer(configuration: KafkaConfiguration(["bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "5"]), logger: logger)
+                let producer = try KafkaProducer(
+                    configuration: KafkaConfiguration([
+                        "bootstrap.servers": bootstrap, "queue.buffering.max.kbytes": "65536", "linger.ms": "5",
+                    ]), logger: logger)
                 let start = ContinuousClock.now
                 var i = 0
                 while ContinuousClock.now - start < .seconds(duration) {
@@ -409,8 +499,11 @@ struct LoopwatchBench {
                     let now = Timestamp.wallClock()
                     let conv = "d-\(i / 2)"
                     let kind = i % 2 == 0 ? "response" : (i % 20 == 1 ? "broadcast" : "acknowledgement")
-                    let line = #"{"id":"e\#(i)","conversation_id":"\#(conv)","kind":"\#(kind)","occurred_at":"\#(RFC3339.format(now))","channel":"twitter"}"#
-                    try producer.enqueue(KafkaProducerRecord(topic: "interactions", key: Array(conv.utf8), value: Array(line.utf8)), maxBlock: .seconds(10))
+                    let line =
+                        #"{"id":"e\#(i)","conversation_id":"\#(conv)","kind":"\#(kind)","occurred_at":"\#(RFC3339.format(now))","channel":"twitter"}"#
+                    try producer.enqueue(
+                        KafkaProducerRecord(topic: "interactions", key: Array(conv.utf8), value: Array(line.utf8)),
+                        maxBlock: .seconds(10))
                     i += 1
                 }
                 try producer.flush(timeout: .seconds(30))
@@ -424,8 +517,10 @@ struct LoopwatchBench {
                 while ContinuousClock.now < end {
                     for m in try consumer.poll(maxMessages: 1000, timeout: .milliseconds(20)) {
                         let received = Timestamp.wallClock()
-                        guard let v = m.value, let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any],
-                            let time = (o["time"] as? String).flatMap({ RFC3339.parse($0) }) else { continue }
+                        guard let v = m.value,
+                            let o = try? JSONSerialization.jsonObject(with: Data(v)) as? [String: Any],
+                            let time = (o["time"] as? String).flatMap({ RFC3339.parse($0) })
+                        else { continue }
                         out.append(Double(received.millis - time.millis) / 1000)
                     }
                 }
@@ -437,9 +532,15 @@ struct LoopwatchBench {
             return delays
         }
         let sorted = delays.sorted()
-        func q(_ p: Double) -> Double { sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        row("Alert delay (published − deadline) at \(rate / 1000)k events/s, commit_interval 100ms, allowed_lateness 0",
-            String(format: "p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms over %d breaches", q(0.5) * 1000, q(0.9) * 1000, q(0.99) * 1000, q(0.999) * 1000, (sorted.last ?? .nan) * 1000, sorted.count),
+        func q(_ p: Double) -> Double {
+            sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+        row(
+            "Alert delay (published − deadline) at \(rate / 1000)k events/s, commit_interval 100ms, allowed_lateness 0",
+            String(
+                format: "p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, p99.9 %.0f ms, max %.0f ms over %d breaches",
+                q(0.5) * 1000, q(0.9) * 1000, q(0.99) * 1000, q(0.999) * 1000, (sorted.last ?? .nan) * 1000,
+                sorted.count),
             "p50 ≤ 120 ms, p99 ≤ 250 ms")
         FileHandle.standardOutput.write(Data(histogram(sorted.map { $0 * 1000 }).utf8))
     }
@@ -455,8 +556,11 @@ struct LoopwatchBench {
         for (b, c) in zip(bounds, counts) {
             cumulative += c
             let upper = b.isFinite ? String(format: "%.0f ms", b) : "∞"
-            text += "| \(lower)–\(upper) | \(c) | " + String(format: "%.2f %% | %.2f %% |\n",
-                100 * Double(c) / Double(max(1, ms.count)), 100 * Double(cumulative) / Double(max(1, ms.count)))
+            text +=
+                "| \(lower)–\(upper) | \(c) | "
+                + String(
+                    format: "%.2f %% | %.2f %% |\n",
+                    100 * Double(c) / Double(max(1, ms.count)), 100 * Double(cumulative) / Double(max(1, ms.count)))
             lower = b.isFinite ? String(format: "%.0f", b) : ""
         }
         return text + "\n"

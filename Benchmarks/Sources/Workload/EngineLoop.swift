@@ -12,8 +12,11 @@ public enum EngineLoop {
 
     /// Runs `lines` through `engine` (from ``makeEngine(lateness:)``: the caller creates and
     /// drops it outside the measurement); returns the alerts.
-    public static func run(_ lines: [[UInt8]], through engine: inout SLAEngine, lateness: TimeSpan = .seconds(30)) -> Int {
-        let decoder = EventDecoder(maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+    public static func run(_ lines: [[UInt8]], through engine: inout SLAEngine, lateness: TimeSpan = .seconds(30))
+        -> Int
+    {
+        let decoder = EventDecoder(
+            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
         var maxSeen = Timestamp.distantPast
         var alerts = 0
         var batch = EventBatch(capacity: 32)

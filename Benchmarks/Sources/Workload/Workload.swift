@@ -15,10 +15,13 @@ public struct Workload: Sendable {
         let doha = BusinessCalendar(name: "doha-care", timeZone: "Asia/Qatar", weekly: weekly, holidays: [])!
         return PolicySet([
             Policy(
-                name: "vip-social", match: PolicyMatch(channels: ["twitter", "instagram"], priorities: [.high, .urgent]),
+                name: "vip-social",
+                match: PolicyMatch(channels: ["twitter", "instagram"], priorities: [.high, .urgent]),
                 calendar: doha, firstResponse: .minutes(15), nextResponse: .minutes(30), warnBefore: .minutes(5),
                 escalations: [Escalation(after: .minutes(30), severity: "critical")], version: "vip"),
-            Policy(name: "default", firstResponse: .hours(4), nextResponse: .hours(8), warnBefore: .minutes(30), version: "default"),
+            Policy(
+                name: "default", firstResponse: .hours(4), nextResponse: .hours(8), warnBefore: .minutes(30),
+                version: "default"),
         ])
     }()
 
@@ -27,7 +30,8 @@ public struct Workload: Sendable {
 
     /// `count` events over `conversations` conversations, one every `stepMillis` of event time
     /// from `start` (Unix milliseconds).
-    public init(count: Int, conversations: Int, stepMillis: Int64 = 1, seed: UInt64 = 42, start: Int64 = Workload.start) {
+    public init(count: Int, conversations: Int, stepMillis: Int64 = 1, seed: UInt64 = 42, start: Int64 = Workload.start)
+    {
         var rng = SplitMix64(seed: seed)
         self.conversations = conversations
         let channels = ["twitter", "instagram", "facebook", "email", "review"]
@@ -49,10 +53,15 @@ public struct Workload: Sendable {
             let at = start + Int64(i) * stepMillis + Int64(rng.next() % 400) - 200
             let conv = "tw-\(1_860_000_000 + c)"
             var s = #"{"id":"ev-\#(i)-\#(rng.next() % 100_000)","conversation_id":"\#(conv)","kind":"\#(kind)","#
-            s += #""occurred_at":"\#(RFC3339.format(Timestamp(millis: at)))","channel":"\#(channels[c % channels.count])","#
-            s += #""author":{"id":"\#(kind == "response" ? "cust-\(c % 99_991)" : "acme-care")","role":"\#(kind == "response" ? "customer" : "brand")","automated":false},"#
-            s += #""priority":"\#(priorities[c % priorities.count])","attributes":{"customer_tier":"\#(c % 7 == 0 ? "gold" : "silver")","language":"en"}"#
-            if kind == "status" { s += #","status":"\#(["waiting_on_customer", "open", "closed"][Int(rng.next() % 3)])""# }
+            s +=
+                #""occurred_at":"\#(RFC3339.format(Timestamp(millis: at)))","channel":"\#(channels[c % channels.count])","#
+            s +=
+                #""author":{"id":"\#(kind == "response" ? "cust-\(c % 99_991)" : "acme-care")","role":"\#(kind == "response" ? "customer" : "brand")","automated":false},"#
+            s +=
+                #""priority":"\#(priorities[c % priorities.count])","attributes":{"customer_tier":"\#(c % 7 == 0 ? "gold" : "silver")","language":"en"}"#
+            if kind == "status" {
+                s += #","status":"\#(["waiting_on_customer", "open", "closed"][Int(rng.next() % 3)])""#
+            }
             if kind == "response" || kind == "acknowledgement" { s += #","text":"\#(texts[Int(rng.next() % 4)])""# }
             s += "}"
             out.append(Array(s.utf8))

@@ -18,18 +18,22 @@ final class KafkaDeliveryCallback: Sendable {
         if m.err == RD_KAFKA_RESP_ERR_NO_ERROR {
             var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
             let ts = rd_kafka_message_timestamp(message, &type)
-            callback.completion(.success(KafkaDeliveryReport(
-                topic: topic, partition: m.partition, offset: m.offset,
-                timestamp: type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : ts)))
+            callback.completion(
+                .success(
+                    KafkaDeliveryReport(
+                        topic: topic, partition: m.partition, offset: m.offset,
+                        timestamp: type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : ts)))
         } else {
             var text = KafkaErrorCode(m.err).text
             if let detail = rd_kafka_message_errstr(message) {
                 text = String(cString: detail)
             }
-            callback.completion(.failure(KafkaError(
-                code: KafkaErrorCode(m.err),
-                message: "delivery to \(topic)[\(m.partition)] failed: \(text)",
-                isFatal: m.err == RD_KAFKA_RESP_ERR__FATAL)))
+            callback.completion(
+                .failure(
+                    KafkaError(
+                        code: KafkaErrorCode(m.err),
+                        message: "delivery to \(topic)[\(m.partition)] failed: \(text)",
+                        isFatal: m.err == RD_KAFKA_RESP_ERR__FATAL)))
         }
     }
 }

@@ -3,7 +3,10 @@ import CRdKafka
 /// The librdkafka rebalance callback: notifies the application handler first,
 /// then applies the (incremental) assignment change itself.
 enum KafkaRebalanceDispatcher {
-    static func handle(kafka: OpaquePointer, err: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+    static func handle(
+        kafka: OpaquePointer, err: rd_kafka_resp_err_t,
+        partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
         let context = KafkaClientContext.of(kafka)
         let logger = context?.logger
         let cooperative = String(cString: rd_kafka_rebalance_protocol(kafka)) == "COOPERATIVE"
@@ -20,7 +23,9 @@ enum KafkaRebalanceDispatcher {
             }
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(kafka) != 0
-            logger?.info(lost ? "partitions lost" : "partitions revoked", metadata: ["partitions": "\(list)", "cooperative": "\(cooperative)"])
+            logger?.info(
+                lost ? "partitions lost" : "partitions revoked",
+                metadata: ["partitions": "\(list)", "cooperative": "\(cooperative)"])
             context?.notify(lost ? .lost(list) : .revoked(list))
             if cooperative {
                 report(rd_kafka_incremental_unassign(kafka, partitions), logger: context, what: "incremental unassign")

@@ -23,13 +23,16 @@ final class RdKafkaClient: @unchecked Sendable {
         var logQueue = true
     }
 
-    init(type: rd_kafka_type_t, configuration: KafkaConfiguration, logger: Logger, callbacks: Callbacks) throws(KafkaError) {
-        let context = KafkaClientContext(logger: logger, secretValues: configuration.secretValues, rebalanceHandler: callbacks.rebalance)
+    init(type: rd_kafka_type_t, configuration: KafkaConfiguration, logger: Logger, callbacks: Callbacks)
+        throws(KafkaError)
+    {
+        let context = KafkaClientContext(
+            logger: logger, secretValues: configuration.secretValues, rebalanceHandler: callbacks.rebalance)
         guard let conf = rd_kafka_conf_new() else {
             throw KafkaError(code: .invalidArgument, message: "rd_kafka_conf_new failed")
         }
-        var conf_owned = true
-        defer { if conf_owned { rd_kafka_conf_destroy(conf) } }
+        var confOwned = true
+        defer { if confOwned { rd_kafka_conf_destroy(conf) } }
 
         var entries = configuration.entries
         if callbacks.logQueue { entries.append(("log.queue", "true")) }
@@ -65,7 +68,7 @@ final class RdKafkaClient: @unchecked Sendable {
             let text = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             throw KafkaError(code: .invalidArgument, message: "rd_kafka_new failed: \(context.scrub(text))")
         }
-        conf_owned = false  // rd_kafka_new took ownership
+        confOwned = false  // rd_kafka_new took ownership
 
         self.kafka = kafka
         self.context = context
@@ -103,7 +106,9 @@ final class RdKafkaClient: @unchecked Sendable {
         guard result != RD_KAFKA_CONF_OK else { return }
         let detail: String
         if secret {
-            detail = result == RD_KAFKA_CONF_UNKNOWN ? "unknown property" : "invalid value \(KafkaConfiguration.redactionMarker)"
+            detail =
+                result == RD_KAFKA_CONF_UNKNOWN
+                ? "unknown property" : "invalid value \(KafkaConfiguration.redactionMarker)"
         } else {
             detail = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }

@@ -47,10 +47,13 @@ final class RdKafkaQueue: @unchecked Sendable {
             } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 let m = message.pointee
                 let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                batch.endOfPartition.append(TopicPartitionOffset(topic: topic, partition: m.partition, offset: m.offset))
+                batch.endOfPartition.append(
+                    TopicPartitionOffset(topic: topic, partition: m.partition, offset: m.offset))
             } else {
                 let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? KafkaErrorCode(err).text
-                let error = KafkaError(code: KafkaErrorCode(err), message: client.context.scrub(text), isFatal: err == RD_KAFKA_RESP_ERR__FATAL)
+                let error = KafkaError(
+                    code: KafkaErrorCode(err), message: client.context.scrub(text),
+                    isFatal: err == RD_KAFKA_RESP_ERR__FATAL)
                 client.logger.warning("consumer error", metadata: ["error": "\(error)"])
                 batch.errors.append(error)
             }

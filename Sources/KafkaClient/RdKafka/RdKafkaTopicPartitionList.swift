@@ -46,7 +46,8 @@ final class RdKafkaTopicPartitionList {
         return (0..<Int(list.pointee.cnt)).map { i in
             let e = elems[i]
             let err = e.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaErrorCode(e.err)
-            return TopicPartitionOffset(topic: String(cString: e.topic), partition: e.partition, offset: e.offset, error: err)
+            return TopicPartitionOffset(
+                topic: String(cString: e.topic), partition: e.partition, offset: e.offset, error: err)
         }
     }
 

@@ -108,11 +108,20 @@ public struct Alert: Sendable, Equatable {
                     i += 1
                 }
             }
-            var sa = 64, sb = 64
-            put(a.value, 8, &sa); out[i] = 0x2d; i += 1
-            put(a.value, 4, &sa); out[i] = 0x2d; i += 1
-            put(a.value, 4, &sa); out[i] = 0x2d; i += 1
-            put(b.value, 4, &sb); out[i] = 0x2d; i += 1
+            var sa = 64
+            var sb = 64
+            put(a.value, 8, &sa)
+            out[i] = 0x2d
+            i += 1
+            put(a.value, 4, &sa)
+            out[i] = 0x2d
+            i += 1
+            put(a.value, 4, &sa)
+            out[i] = 0x2d
+            i += 1
+            put(b.value, 4, &sb)
+            out[i] = 0x2d
+            i += 1
             put(b.value, 12, &sb)
             return 36
         }

@@ -21,7 +21,8 @@ enum ConcernTimeline {
             switch e.kind {
             case .message:
                 if open == nil {
-                    let acknowledged = answeredBefore
+                    let acknowledged =
+                        answeredBefore
                         || (automatedBefore && table.countsAutomatedReplies(policy: Int(e.policy)))
                     open = Concern(
                         since: e.at, metric: acknowledged ? .nextResponse : .firstResponse,
@@ -103,8 +104,10 @@ enum ConcernTimeline {
             let e = history[i]
             switch e.kind {
             case .pause where running:
-                acc = acc + BusinessCalendar.businessTime(
-                    from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
+                acc =
+                    acc
+                    + BusinessCalendar.businessTime(
+                        from: Timestamp(millis: runStart), to: Timestamp(millis: e.at), in: calendar)
                 running = false
             case .resume where !running, .message where !running:
                 runStart = e.at
@@ -115,8 +118,10 @@ enum ConcernTimeline {
             i += 1
         }
         if running {
-            acc = acc + BusinessCalendar.businessTime(
-                from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
+            acc =
+                acc
+                + BusinessCalendar.businessTime(
+                    from: Timestamp(millis: runStart), to: Timestamp(millis: t), in: calendar)
         }
         return acc
     }

@@ -42,7 +42,8 @@ public struct ConversationState: Sendable, Equatable {
         /// acknowledgement answers it), then id.
         @inlinable public static func < (l: Entry, r: Entry) -> Bool {
             if l.at != r.at { return l.at < r.at }
-            let lk = l.word & 0xff, rk = r.word & 0xff
+            let lk = l.word & 0xff
+            let rk = r.word & 0xff
             if lk != rk { return lk < rk }
             return l.word < r.word
         }
@@ -62,7 +63,10 @@ public struct ConversationState: Sendable, Equatable {
         /// bit 0 warning, bit 1 breached, bit 2 resolved, bit 3+n escalation level n+1.
         public var mask: UInt16
 
-        public init(since: Int64, mask: UInt16) { self.since = since; self.mask = mask }
+        public init(since: Int64, mask: UInt16) {
+            self.since = since
+            self.mask = mask
+        }
 
         public static let warningBit: UInt16 = 1 << 0
         public static let breachedBit: UInt16 = 1 << 1

@@ -35,7 +35,9 @@ public struct InlineText: Sendable, Equatable, Comparable {
         withUnsafeMutableBytes(of: &self) { out in
             if n > 0 { out.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: n) }
             if ellipsis {
-                out[n] = 0xE2; out[n + 1] = 0x80; out[n + 2] = 0xA6  // …
+                out[n] = 0xE2
+                out[n + 1] = 0x80
+                out[n + 2] = 0xA6  // …
                 n += 3
             }
             out[Self.capacity] = UInt8(n)
@@ -57,7 +59,8 @@ public struct InlineText: Sendable, Equatable, Comparable {
     /// Byte-wise order of the texts (none before any text): a total order for tie-breaking.
     public static func < (l: InlineText, r: InlineText) -> Bool {
         if l.isNone || r.isNone { return l.isNone && !r.isNone }
-        var l = l, r = r
+        var l = l
+        var r = r
         return withUnsafeBytes(of: &l) { a in
             withUnsafeBytes(of: &r) { b in
                 a.prefix(Int(a[capacity])).lexicographicallyPrecedes(b.prefix(Int(b[capacity])))

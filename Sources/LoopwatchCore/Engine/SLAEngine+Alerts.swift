@@ -22,15 +22,18 @@ extension SLAEngine {
                 var out: [PlannedAlert] = []
                 if let warn = policy.warnBefore, warn < target {
                     out.append(
-                        PlannedAlert(kind: .warning, level: 0, elapsed: target - warn, severity: "warning",
+                        PlannedAlert(
+                            kind: .warning, level: 0, elapsed: target - warn, severity: "warning",
                             bit: ConversationState.Mark.warningBit))
                 }
                 out.append(
-                    PlannedAlert(kind: .breached, level: 0, elapsed: target, severity: policy.severity,
+                    PlannedAlert(
+                        kind: .breached, level: 0, elapsed: target, severity: policy.severity,
                         bit: ConversationState.Mark.breachedBit))
                 for (i, e) in policy.escalations.prefix(ConversationState.Mark.maxEscalationLevels).enumerated() {
                     out.append(
-                        PlannedAlert(kind: .escalated, level: i + 1, elapsed: target + e.after, severity: e.severity,
+                        PlannedAlert(
+                            kind: .escalated, level: i + 1, elapsed: target + e.after, severity: e.severity,
                             bit: ConversationState.Mark.escalationBit(level: i + 1)))
                 }
                 // Clock order (configurations already list escalations by `after`; policies built

@@ -103,7 +103,8 @@ extension SLAEngine {
             if let target = table.target(policy: Int(c.policy), metric: c.metric) {
                 var breach = BreachInstant()
                 pending = emitDueAlerts(of: c, target: target, breach: &breach, mask: &emitted, state: &st, slot: slot)
-                if emitResolvedIfOwed(of: c, target: target, breach: &breach, mask: emitted, pending: pending,
+                if emitResolvedIfOwed(
+                    of: c, target: target, breach: &breach, mask: emitted, pending: pending,
                     state: &st, slot: slot)
                 {
                     changed = true

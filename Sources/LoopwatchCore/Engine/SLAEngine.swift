@@ -145,7 +145,10 @@ public struct SLAEngine: Sendable {
         let at = pointer.pointee.occurredAt.millis
         var changed = false
         var historyChanged = false
-        if at > st.lastEventAt { st.lastEventAt = at; changed = true }
+        if at > st.lastEventAt {
+            st.lastEventAt = at
+            changed = true
+        }
         if pointer.pointee.channel != "unknown", pointer.pointee.channel != st.channel {
             st.channel = pointer.pointee.channel
             changed = true

@@ -34,7 +34,8 @@ public struct EventDecoder: Sendable {
 
     /// Creates a decoder with the limits of `processing.max_event_bytes` and
     /// `processing.max_future_skew`, keeping what `projection` says.
-    public init(maxEventBytes: Int = 65536, maxFutureSkew: TimeSpan? = .minutes(5), projection: EventProjection = .all) {
+    public init(maxEventBytes: Int = 65536, maxFutureSkew: TimeSpan? = .minutes(5), projection: EventProjection = .all)
+    {
         self.maxEventBytes = maxEventBytes
         self.maxFutureSkew = maxFutureSkew
         self.projection = projection
@@ -50,7 +51,9 @@ public struct EventDecoder: Sendable {
     /// Decodes a message into `event` (whatever it held is replaced), or returns why it is a bad
     /// event (then `event` holds a partial decode). For batches: decoding into the elements of a
     /// reused array copies no event and retains none of its strings.
-    public func decode(_ bytes: UnsafeRawBufferPointer, now: Timestamp?, into event: inout InteractionEvent) -> BadEvent? {
+    public func decode(_ bytes: UnsafeRawBufferPointer, now: Timestamp?, into event: inout InteractionEvent)
+        -> BadEvent?
+    {
         let n = bytes.count
         guard n <= maxEventBytes else {
             return BadEvent(.tooLarge, "message is \(n) bytes, over the limit of \(maxEventBytes) bytes")
@@ -59,7 +62,8 @@ public struct EventDecoder: Sendable {
 
         var start = 0
         if n >= 3, base.load(as: UInt8.self) == 0xEF, base.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
-           base.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
+            base.load(fromByteOffset: 2, as: UInt8.self) == 0xBF
+        {
             start = 3
         }
         var scanner = JSONScanner(base: base, count: n, pos: start)

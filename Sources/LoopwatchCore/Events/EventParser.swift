@@ -71,7 +71,10 @@ struct EventParser {
         switch field {
         case .id:
             if projection.eventID {
-                if let v = try readNonEmptyString(field.name) { event.id = v; present |= 1 }
+                if let v = try readNonEmptyString(field.name) {
+                    event.id = v
+                    present |= 1
+                }
             } else if let t = try readString(field.name) {
                 if t.rawCount == 0 {
                     report(.invalidValue, "field \"id\" must not be empty")
@@ -102,12 +105,18 @@ struct EventParser {
             }
         case .kind:
             guard let t = try readString(field.name) else { return }
-            if s.equals(t, "response") { event.kind = .response }
-            else if s.equals(t, "acknowledgement") { event.kind = .acknowledgement }
-            else if s.equals(t, "broadcast") { event.kind = .broadcast }
-            else if s.equals(t, "status") { event.kind = .status }
-            else {
-                report(.unknownKind, "field \"kind\": \(quoted(t)) is not one of broadcast, response, acknowledgement, status")
+            if s.equals(t, "response") {
+                event.kind = .response
+            } else if s.equals(t, "acknowledgement") {
+                event.kind = .acknowledgement
+            } else if s.equals(t, "broadcast") {
+                event.kind = .broadcast
+            } else if s.equals(t, "status") {
+                event.kind = .status
+            } else {
+                report(
+                    .unknownKind,
+                    "field \"kind\": \(quoted(t)) is not one of broadcast, response, acknowledgement, status")
                 return
             }
             present |= 4
@@ -127,11 +136,17 @@ struct EventParser {
             try readAuthor(into: &event)
         case .priority:
             guard let t = try readString(field.name) else { return }
-            if s.equals(t, "normal") { event.priority = .normal }
-            else if s.equals(t, "high") { event.priority = .high }
-            else if s.equals(t, "urgent") { event.priority = .urgent }
-            else if s.equals(t, "low") { event.priority = .low }
-            else { report(.invalidValue, "field \"priority\": \(quoted(t)) is not one of low, normal, high, urgent") }
+            if s.equals(t, "normal") {
+                event.priority = .normal
+            } else if s.equals(t, "high") {
+                event.priority = .high
+            } else if s.equals(t, "urgent") {
+                event.priority = .urgent
+            } else if s.equals(t, "low") {
+                event.priority = .low
+            } else {
+                report(.invalidValue, "field \"priority\": \(quoted(t)) is not one of low, normal, high, urgent")
+            }
         case .tags:
             try readTags(into: &event)
         case .attributes:
@@ -141,23 +156,34 @@ struct EventParser {
             textToken = try readString(field.name)
         case .status:
             guard let t = try readString(field.name) else { return }
-            if s.equals(t, "waiting_on_customer") { event.status = .waitingOnCustomer }
-            else if s.equals(t, "waiting_on_third_party") { event.status = .waitingOnThirdParty }
-            else if s.equals(t, "open") { event.status = .open }
-            else if s.equals(t, "closed") { event.status = .closed }
-            else {
-                report(.invalidValue, "field \"status\": \(quoted(t)) is not one of waiting_on_customer, waiting_on_third_party, open, closed")
+            if s.equals(t, "waiting_on_customer") {
+                event.status = .waitingOnCustomer
+            } else if s.equals(t, "waiting_on_third_party") {
+                event.status = .waitingOnThirdParty
+            } else if s.equals(t, "open") {
+                event.status = .open
+            } else if s.equals(t, "closed") {
+                event.status = .closed
+            } else {
+                report(
+                    .invalidValue,
+                    "field \"status\": \(quoted(t)) is not one of waiting_on_customer, waiting_on_third_party, open, closed"
+                )
             }
         }
     }
 
     /// A string value's token; nil for `null` (absent) or another type (reported, skipped).
-    private mutating func readString(_ name: @autoclosure () -> String, depth: Int = 2) throws(JSONSyntaxError) -> JSONScanner.StringToken? {
+    private mutating func readString(_ name: @autoclosure () -> String, depth: Int = 2) throws(JSONSyntaxError)
+        -> JSONScanner.StringToken?
+    {
         try readString(nameFor: { _ in name() }, depth: depth)
     }
 
     /// ``readString(_:depth:)`` for a name built from the buffer (only when reporting).
-    private mutating func readString(nameFor name: (JSONScanner) -> String, depth: Int) throws(JSONSyntaxError) -> JSONScanner.StringToken? {
+    private mutating func readString(nameFor name: (JSONScanner) -> String, depth: Int) throws(JSONSyntaxError)
+        -> JSONScanner.StringToken?
+    {
         let k = try s.kindOfValue()
         if k == .string { return try s.scanString() }
         if k != .null { report(.wrongType, "field \"\(name(s))\": expected a string, found \(k.phrase)") }
@@ -176,7 +202,9 @@ struct EventParser {
 
     /// Whether the value is an object (consumed up to its first key or its end); `null` and other
     /// types are consumed, the latter reported.
-    private mutating func enterObject(_ name: String, depth: Int) throws(JSONSyntaxError) -> (isObject: Bool, hasMembers: Bool) {
+    private mutating func enterObject(_ name: String, depth: Int) throws(JSONSyntaxError) -> (
+        isObject: Bool, hasMembers: Bool
+    ) {
         let k = try s.kindOfValue()
         guard k == .object else {
             if k != .null { report(.wrongType, "field \"\(name)\": expected an object, found \(k.phrase)") }
@@ -204,18 +232,26 @@ struct EventParser {
             seenAuthor |= bit
             switch bit {
             case 1:
-                if let t = try readString("author.id", depth: 3), projection.authorID { event.authorID = s.makeString(t) }
+                if let t = try readString("author.id", depth: 3), projection.authorID {
+                    event.authorID = s.makeString(t)
+                }
             case 2:
                 guard let t = try readString("author.role", depth: 3) else { break }
-                if s.equals(t, "customer") { role = .customer }
-                else if s.equals(t, "brand") { role = .brand }
-                else { report(.invalidValue, "field \"author.role\": \(quoted(t)) is not one of brand, customer") }
+                if s.equals(t, "customer") {
+                    role = .customer
+                } else if s.equals(t, "brand") {
+                    role = .brand
+                } else {
+                    report(.invalidValue, "field \"author.role\": \(quoted(t)) is not one of brand, customer")
+                }
             default:
                 let k = try s.kindOfValue()
                 if k == .bool {
                     event.automated = try s.scanBool()
                 } else {
-                    if k != .null { report(.wrongType, "field \"author.automated\": expected a boolean, found \(k.phrase)") }
+                    if k != .null {
+                        report(.wrongType, "field \"author.automated\": expected a boolean, found \(k.phrase)")
+                    }
                     try s.skipValue(depth: 3)
                 }
             }
@@ -262,7 +298,9 @@ struct EventParser {
                 continue
             }
             // `null` leaves the attribute absent.
-            guard let t = try readString(nameFor: { "attributes.\($0.makeString(keyToken))" }, depth: 3) else { continue }
+            guard let t = try readString(nameFor: { "attributes.\($0.makeString(keyToken))" }, depth: 3) else {
+                continue
+            }
             let kept: Bool
             if keyToken.hasEscapes {
                 var key = s.makeString(keyToken)
@@ -287,7 +325,8 @@ struct EventParser {
         guard present & 4 != 0 else { return missing("kind") }
         guard present & 8 != 0 else { return missing("occurred_at") }
         if event.kind == .status && event.status == nil {
-            return BadEvent(.missingField, "field \"status\" is missing or null; it is required when kind is \"status\"")
+            return BadEvent(
+                .missingField, "field \"status\" is missing or null; it is required when kind is \"status\"")
         }
         if let now, let maxFutureSkew, event.occurredAt > now + maxFutureSkew {
             return BadEvent(

@@ -73,7 +73,10 @@ public struct InteractionEvent: Sendable, Equatable {
     public struct Attribute: Sendable, Equatable {
         public var key: String
         public var value: String
-        public init(key: String, value: String) { self.key = key; self.value = value }
+        public init(key: String, value: String) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// Unique event id; redelivered duplicates carry the same id. Empty when the decoder's

@@ -14,7 +14,8 @@ struct SeenKeys {
             let found = withUnsafeBytes(of: &spans) { raw -> Bool in
                 let words = raw.bindMemory(to: UInt64.self)
                 for k in 0..<count {
-                    let start = Int(words[k] >> 32), length = Int(words[k] & 0xffff_ffff)
+                    let start = Int(words[k] >> 32)
+                    let length = Int(words[k] & 0xffff_ffff)
                     if length == n, JSONScanner.bytesEqual(s.base + start, s.base + key.start, n) { return true }
                 }
                 return false
@@ -30,8 +31,10 @@ struct SeenKeys {
             withUnsafeBytes(of: &spans) { raw in
                 let words = raw.bindMemory(to: UInt64.self)
                 for k in 0..<count {
-                    let start = Int(words[k] >> 32), length = Int(words[k] & 0xffff_ffff)
-                    set.insert(s.makeString(JSONScanner.StringToken(start: start, end: start + length, hasEscapes: false)))
+                    let start = Int(words[k] >> 32)
+                    let length = Int(words[k] & 0xffff_ffff)
+                    set.insert(
+                        s.makeString(JSONScanner.StringToken(start: start, end: start + length, hasEscapes: false)))
                 }
             }
             names = set

@@ -181,7 +181,8 @@ public struct JSONWriter: Sendable {
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 if escape.utf8CodeUnitCount > 0 {
-                    bytes.append(contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
+                    bytes.append(
+                        contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
                 } else {
                     let hex: StaticString = "0123456789abcdef"
                     bytes.append(contentsOf: "\\u00".utf8)

@@ -17,7 +17,10 @@ enum UTF8Validator {
             }
             guard i < n else { return nil }
             let b0 = p.load(fromByteOffset: i, as: UInt8.self)
-            if b0 < 0x80 { i &+= 1; continue }
+            if b0 < 0x80 {
+                i &+= 1
+                continue
+            }
             @inline(__always) func cont(_ k: Int) -> UInt8? {
                 guard i &+ k < n else { return nil }
                 let c = p.load(fromByteOffset: i &+ k, as: UInt8.self)

@@ -14,7 +14,10 @@ public final class BusinessCalendar: Sendable {
     public struct Interval: Sendable, Hashable {
         public var start: Int
         public var end: Int
-        public init(start: Int, end: Int) { self.start = start; self.end = end }
+        public init(start: Int, end: Int) {
+            self.start = start
+            self.end = end
+        }
     }
 
     /// The calendar's name in the configuration.
@@ -30,7 +33,9 @@ public final class BusinessCalendar: Sendable {
 
     /// A 24×7 calendar named `name` (mostly for tests); the time zone must exist.
     public convenience init(name: String, timeZone: String) {
-        self.init(name: name, timeZone: timeZone, weekly: Array(repeating: [Interval(start: 0, end: 1440)], count: 7), holidays: [])!
+        self.init(
+            name: name, timeZone: timeZone, weekly: Array(repeating: [Interval(start: 0, end: 1440)], count: 7),
+            holidays: [])!
     }
 
     /// A calendar; nil when the time zone is unknown.
@@ -73,7 +78,8 @@ public final class BusinessCalendar: Sendable {
     /// Business milliseconds in `[from, to)`.
     public func businessTime(from: Timestamp, to: Timestamp) -> TimeSpan {
         guard to > from, hasBusinessHours else { return .zero }
-        let ya = cache.yearOf(from.millis), yb = cache.yearOf(to.millis)
+        let ya = cache.yearOf(from.millis)
+        let yb = cache.yearOf(to.millis)
         if ya == yb {
             let y = cache.year(ya)
             return TimeSpan(millis: y.prefix(to.millis) - y.prefix(from.millis))
@@ -90,14 +96,18 @@ public final class BusinessCalendar: Sendable {
 
     /// `start` moved by `span` of business time under `calendar`, or 24×7 when there is none —
     /// the one place that rule lives (policies and the engine both use it).
-    @inlinable public static func add(_ span: TimeSpan, to start: Timestamp, in calendar: BusinessCalendar?) -> Timestamp {
+    @inlinable public static func add(_ span: TimeSpan, to start: Timestamp, in calendar: BusinessCalendar?)
+        -> Timestamp
+    {
         if let calendar { return calendar.add(span, to: start) }
         return start + span
     }
 
     /// Business time in `[from, to)` under `calendar`, or wall time when there is none; zero
     /// when `to <= from`.
-    @inlinable public static func businessTime(from: Timestamp, to: Timestamp, in calendar: BusinessCalendar?) -> TimeSpan {
+    @inlinable public static func businessTime(from: Timestamp, to: Timestamp, in calendar: BusinessCalendar?)
+        -> TimeSpan
+    {
         if to <= from { return .zero }
         if let calendar { return calendar.businessTime(from: from, to: to) }
         return to - from
@@ -151,7 +161,8 @@ final class CalendarYear: Sendable {
     /// Business ms in [begin, t), t clamped to this year.
     func prefix(_ t: Int64) -> Int64 {
         // Last interval with start <= t.
-        var lo = 0, hi = starts.count
+        var lo = 0
+        var hi = starts.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if starts[mid] <= t { lo = mid + 1 } else { hi = mid }
@@ -164,7 +175,8 @@ final class CalendarYear: Sendable {
     /// The earliest instant whose prefix is `target` (0 < target <= total).
     func instant(reaching target: Int64) -> Int64 {
         // First interval whose cumulative end reaches target.
-        var lo = 0, hi = starts.count - 1
+        var lo = 0
+        var hi = starts.count - 1
         while lo < hi {
             let mid = (lo + hi) / 2
             if cumulative[mid] + (ends[mid] - starts[mid]) >= target { hi = mid } else { lo = mid + 1 }
@@ -174,7 +186,8 @@ final class CalendarYear: Sendable {
 
     /// `t` if inside an interval, else the next interval's start (nil if none this year).
     func nextBusinessInstant(atOrAfter t: Int64) -> Int64? {
-        var lo = 0, hi = starts.count
+        var lo = 0
+        var hi = starts.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if ends[mid] <= t { lo = mid + 1 } else { hi = mid }
@@ -224,7 +237,9 @@ final class YearCache: @unchecked Sendable {
     /// times take their first occurrence.
     func utc(days: Int64, minute: Int) -> Int64 {
         let local = days * 86_400_000 + Int64(minute) * 60_000
-        func offset(_ u: Int64) -> Int64 { Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u) / 1000))) * 1000 }
+        func offset(_ u: Int64) -> Int64 {
+            Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u) / 1000))) * 1000
+        }
         let first = offset(local - 86_400_000 / 2)  // the offset before any transition that day
         let u1 = local - first
         if offset(u1) == first { return u1 }
@@ -237,14 +252,17 @@ final class YearCache: @unchecked Sendable {
     func build(_ y: Int64) -> CalendarYear {
         let firstDay = RFC3339.days(year: y, month: 1, day: 1)
         let nextFirstDay = RFC3339.days(year: y + 1, month: 1, day: 1)
-        var starts: [Int64] = [], ends: [Int64] = [], cumulative: [Int64] = []
+        var starts: [Int64] = []
+        var ends: [Int64] = []
+        var cumulative: [Int64] = []
         var total: Int64 = 0
         var day = firstDay
         while day < nextFirstDay {
             if !holidays.contains(day) {
                 let weekday = Int(((day % 7) + 7 + 4) % 7)  // 1970-01-01 was a Thursday
                 for i in weekly[weekday] {
-                    let s = utc(days: day, minute: i.start), e = utc(days: day, minute: i.end)
+                    let s = utc(days: day, minute: i.start)
+                    let e = utc(days: day, minute: i.end)
                     guard e > s else { continue }
                     if let last = ends.last, s <= last {  // touching intervals across midnight
                         ends[ends.count - 1] = max(last, e)

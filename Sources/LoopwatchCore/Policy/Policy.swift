@@ -15,7 +15,10 @@ public struct Escalation: Sendable, Equatable {
     public var after: TimeSpan
     /// Severity carried by the alert.
     public var severity: String
-    public init(after: TimeSpan, severity: String) { self.after = after; self.severity = severity }
+    public init(after: TimeSpan, severity: String) {
+        self.after = after
+        self.severity = severity
+    }
 }
 
 /// Which conversations a policy applies to. Every given criterion must hold; a criterion lists

@@ -46,7 +46,10 @@ public enum RFC3339 {
         let millis = min(max(t.millis, minFormattable), maxFormattable)
         var ms = millis % 86_400_000
         var days = millis / 86_400_000
-        if ms < 0 { ms += 86_400_000; days -= 1 }
+        if ms < 0 {
+            ms += 86_400_000
+            days -= 1
+        }
         let (y, m, d) = civil(fromDays: days)
         let secs = ms / 1000
         let year = Int(y)
@@ -87,19 +90,20 @@ public enum RFC3339 {
         guard n >= 20, let p = bytes.baseAddress else { return nil }
         @inline(__always) func b(_ i: Int) -> UInt8 { p.load(fromByteOffset: i, as: UInt8.self) }
         @inline(__always) func d2(_ i: Int) -> Int64? {
-            let hi = b(i) &- 48, lo = b(i + 1) &- 48
+            let hi = b(i) &- 48
+            let lo = b(i + 1) &- 48
             guard hi <= 9, lo <= 9 else { return nil }
             return Int64(hi) * 10 + Int64(lo)
         }
         guard let yHi = d2(0), let yLo = d2(2), b(4) == UInt8(ascii: "-"),
-              let month = d2(5), b(7) == UInt8(ascii: "-"), let day = d2(8),
-              b(10) == UInt8(ascii: "T") || b(10) == UInt8(ascii: "t") || b(10) == UInt8(ascii: " "),
-              let hour = d2(11), b(13) == UInt8(ascii: ":"), let minute = d2(14),
-              b(16) == UInt8(ascii: ":"), var second = d2(17)
+            let month = d2(5), b(7) == UInt8(ascii: "-"), let day = d2(8),
+            b(10) == UInt8(ascii: "T") || b(10) == UInt8(ascii: "t") || b(10) == UInt8(ascii: " "),
+            let hour = d2(11), b(13) == UInt8(ascii: ":"), let minute = d2(14),
+            b(16) == UInt8(ascii: ":"), var second = d2(17)
         else { return nil }
         let year = yHi * 100 + yLo
         guard month >= 1, month <= 12, day >= 1, day <= daysInMonth(year: year, month: month),
-              hour <= 23, minute <= 59, second <= 60
+            hour <= 23, minute <= 59, second <= 60
         else { return nil }
 
         var i = 19
@@ -117,7 +121,10 @@ public enum RFC3339 {
             guard digits > 0 else { return nil }
             if digits == 1 { millis *= 100 } else if digits == 2 { millis *= 10 }
         }
-        if second == 60 { second = 59; millis = 999 }
+        if second == 60 {
+            second = 59
+            millis = 999
+        }
 
         guard i < n else { return nil }
         var offsetSeconds: Int64 = 0
@@ -126,7 +133,7 @@ public enum RFC3339 {
             i += 1
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             guard n - i == 6, let oh = d2(i + 1), b(i + 3) == UInt8(ascii: ":"), let om = d2(i + 4),
-                  oh <= 23, om <= 59
+                oh <= 23, om <= 59
             else { return nil }
             offsetSeconds = oh * 3600 + om * 60
             if b(i) == UInt8(ascii: "-") { offsetSeconds = -offsetSeconds }

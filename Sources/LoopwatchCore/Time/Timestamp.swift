@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An instant on the UTC timeline, in milliseconds since the Unix epoch.
@@ -62,8 +62,12 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     @inlinable public static func days(_ n: Int64) -> TimeSpan { TimeSpan(millis: n * 86_400_000) }
 
     @inlinable public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.millis < rhs.millis }
-    @inlinable public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(millis: lhs.millis &+ rhs.millis) }
-    @inlinable public static func - (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan { TimeSpan(millis: lhs.millis &- rhs.millis) }
+    @inlinable public static func + (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan {
+        TimeSpan(millis: lhs.millis &+ rhs.millis)
+    }
+    @inlinable public static func - (lhs: TimeSpan, rhs: TimeSpan) -> TimeSpan {
+        TimeSpan(millis: lhs.millis &- rhs.millis)
+    }
 
     /// Whole seconds, rounded down.
     @inlinable public var wholeSeconds: Int64 { millis >= 0 ? millis / 1000 : -((-millis + 999) / 1000) }
@@ -88,7 +92,8 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
             guard digits > 0 else { return nil }
             let unit: Int64
             if bytes.starts(with: "ms".utf8) {
-                unit = 1; bytes = bytes.dropFirst(2)
+                unit = 1
+                bytes = bytes.dropFirst(2)
             } else if let u = bytes.first {
                 switch u {
                 case UInt8(ascii: "s"): unit = 1000

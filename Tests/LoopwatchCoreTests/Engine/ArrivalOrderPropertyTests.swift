@@ -1,6 +1,7 @@
 import LoopwatchTestSupport
 import PropertyBased
 import Testing
+
 @testable import LoopwatchCore
 
 /// SPEC §2 with `allowed_lateness: 0`: facts apply whatever their arrival order. Customer

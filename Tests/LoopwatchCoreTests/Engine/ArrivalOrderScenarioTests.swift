@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchCore
 
 /// SPEC §2 "order of arrival does not matter" with `allowed_lateness: 0`: a fact that arrives

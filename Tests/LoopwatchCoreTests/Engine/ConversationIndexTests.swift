@@ -1,5 +1,6 @@
 import LoopwatchTestSupport
 import Testing
+
 @testable import LoopwatchCore
 
 /// The engine's open-addressing index behaves like a dictionary under any mix of operations.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchCore
 
 /// Every rule of SPEC §2 and §4 as a readable scenario: events in minutes from Monday 09:00 UTC.
@@ -12,9 +13,10 @@ import Testing
         var h = EngineHarness(policies: [Self.care])
         h.customer(0, text: "my order never arrived")
         h.advance(to: 60)
-        #expect(h.summary == [
-            "warning c1 first_response @10", "breached c1 first_response @15", "escalated1 c1 first_response @45",
-        ])
+        #expect(
+            h.summary == [
+                "warning c1 first_response @10", "breached c1 first_response @15", "escalated1 c1 first_response @45",
+            ])
         let breach = h.alerts[1]
         #expect(breach.deadline == EngineHarness.t(15))
         #expect(breach.concernSince == EngineHarness.t(0))
@@ -182,16 +184,22 @@ import Testing
         var h = EngineHarness(policies: [vip, Self.plain])
         h.customer(0, conv: "gold", priority: .urgent, attributes: [.init(key: "tier", value: "gold")])
         h.customer(0, conv: "silver", priority: .urgent, attributes: [.init(key: "tier", value: "silver")])
-        h.customer(0, conv: "email", channel: "email", priority: .urgent, attributes: [.init(key: "tier", value: "gold")])
+        h.customer(
+            0, conv: "email", channel: "email", priority: .urgent, attributes: [.init(key: "tier", value: "gold")])
         h.advance(to: 60)
-        #expect(Set(h.summary) == ["breached gold first_response @5", "breached silver first_response @15", "breached email first_response @15"])
+        #expect(
+            Set(h.summary) == [
+                "breached gold first_response @5", "breached silver first_response @15",
+                "breached email first_response @15",
+            ])
         #expect(h.alerts.first { $0.conversationID == "gold" }?.policyName == "vip")
     }
 
     /// The latest message's policy applies to the open concern: a follow-up of another
     /// priority moves the deadline (earlier or later); one of the same policy leaves it.
     @Test func aFollowUpMessageOfAnotherPolicyMovesTheDeadline() {
-        let urgent = Policy(name: "urgent", match: PolicyMatch(priorities: [.urgent]), firstResponse: .minutes(5), version: "v")
+        let urgent = Policy(
+            name: "urgent", match: PolicyMatch(priorities: [.urgent]), firstResponse: .minutes(5), version: "v")
         var h = EngineHarness(policies: [urgent, Self.plain])
         h.customer(0, conv: "a")
         h.customer(1, conv: "a")  // same policy: nothing moves
@@ -226,10 +234,12 @@ import Testing
         reversed.customer(0, id: "m1")
         reversed.advance(to: 200)
         #expect(inOrder.alerts == reversed.alerts)
-        #expect(inOrder.summary == [
-            "warning c1 first_response @10", "breached c1 first_response @15", "resolved c1 first_response @20 late",
-            "warning c1 next_response @55", "breached c1 next_response @60", "escalated1 c1 next_response @90",
-        ])
+        #expect(
+            inOrder.summary == [
+                "warning c1 first_response @10", "breached c1 first_response @15",
+                "resolved c1 first_response @20 late",
+                "warning c1 next_response @55", "breached c1 next_response @60", "escalated1 c1 next_response @90",
+            ])
     }
 
     @Test func alertIDsAreDeterministicAndDistinct() {
@@ -275,7 +285,8 @@ import Testing
     @Test func businessCalendarStopsTheClockOutsideBusinessHours() throws {
         // Mon–Fri 09:00–17:00 UTC; a message at Friday 16:50 with a 30-minute target is due
         // Monday 09:20.
-        let weekdays = (0..<7).map { d in (1...5).contains(d) ? [BusinessCalendar.Interval(start: 540, end: 1020)] : [] }
+        let weekdays = (0..<7).map { d in (1...5).contains(d) ? [BusinessCalendar.Interval(start: 540, end: 1020)] : []
+        }
         let office = try #require(BusinessCalendar(name: "office", timeZone: "UTC", weekly: weekdays, holidays: []))
         let p = Policy(name: "office", calendar: office, firstResponse: .minutes(30))
         var h = EngineHarness(policies: [p])

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import LoopwatchCore
 
 @Suite struct DeadlineSchedulerTests {
@@ -35,7 +36,13 @@ import Testing
             var model: [Int32: Int64] = [:]
             for (i, op) in ops.enumerated() {
                 let key = Int32(op % 17)
-                if op % 5 == 0 { s.cancel(key); model[key] = nil } else { s.schedule(key, at: Int64(op * 7 % 500 + i)); model[key] = Int64(op * 7 % 500 + i) }
+                if op % 5 == 0 {
+                    s.cancel(key)
+                    model[key] = nil
+                } else {
+                    s.schedule(key, at: Int64(op * 7 % 500 + i))
+                    model[key] = Int64(op * 7 % 500 + i)
+                }
             }
             var fired: [(Int32, Int64)] = []
             while let (k, d) = s.popDue(atOrBefore: .max) { fired.append((k, d)) }

@@ -33,16 +33,23 @@ struct EngineHarness {
         _ minute: Double, conv: String = "c1", id: String? = nil, text: String? = nil, channel: String = "twitter",
         priority: InteractionEvent.Priority = .normal, attributes: [InteractionEvent.Attribute] = []
     ) -> SLAEngine.ApplyResult {
-        send(event(.response, minute, conv: conv, id: id, text: text, channel: channel, priority: priority, attributes: attributes))
+        send(
+            event(
+                .response, minute, conv: conv, id: id, text: text, channel: channel, priority: priority,
+                attributes: attributes))
     }
 
     @discardableResult
-    mutating func ack(_ minute: Double, conv: String = "c1", id: String? = nil, automated: Bool = false) -> SLAEngine.ApplyResult {
+    mutating func ack(_ minute: Double, conv: String = "c1", id: String? = nil, automated: Bool = false)
+        -> SLAEngine.ApplyResult
+    {
         send(event(.acknowledgement, minute, conv: conv, id: id, automated: automated))
     }
 
     @discardableResult
-    mutating func status(_ s: InteractionEvent.AgentStatus, _ minute: Double, conv: String = "c1") -> SLAEngine.ApplyResult {
+    mutating func status(_ s: InteractionEvent.AgentStatus, _ minute: Double, conv: String = "c1")
+        -> SLAEngine.ApplyResult
+    {
         var e = event(.status, minute, conv: conv)
         e.status = s
         return send(e)

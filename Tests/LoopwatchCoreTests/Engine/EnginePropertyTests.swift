@@ -1,6 +1,7 @@
 import LoopwatchTestSupport
 import PropertyBased
 import Testing
+
 @testable import LoopwatchCore
 
 /// Properties that must hold for any input: arrival order and duplicates never change the alerts,
@@ -19,12 +20,20 @@ import Testing
             let at = EngineHarness.t(Double((n / 10) % 300))
             var e: InteractionEvent
             switch n % 10 {
-            case 0...4: e = InteractionEvent(id: "e\(i)", conversationID: conv, kind: .response, occurredAt: at, text: "hi \(i)")
-            case 5...6: e = InteractionEvent(id: "e\(i)", conversationID: conv, kind: .acknowledgement, occurredAt: at, automated: (n / 9000) % 4 == 0)
+            case 0...4:
+                e = InteractionEvent(
+                    id: "e\(i)", conversationID: conv, kind: .response, occurredAt: at, text: "hi \(i)")
+            case 5...6:
+                e = InteractionEvent(
+                    id: "e\(i)", conversationID: conv, kind: .acknowledgement, occurredAt: at,
+                    automated: (n / 9000) % 4 == 0)
             case 7: e = InteractionEvent(id: "e\(i)", conversationID: conv, kind: .broadcast, occurredAt: at)
             default:
-                let statuses: [InteractionEvent.AgentStatus] = [.waitingOnCustomer, .open, .closed, .waitingOnThirdParty]
-                e = InteractionEvent(id: "e\(i)", conversationID: conv, kind: .status, occurredAt: at, status: statuses[(n / 7) % 4])
+                let statuses: [InteractionEvent.AgentStatus] = [
+                    .waitingOnCustomer, .open, .closed, .waitingOnThirdParty,
+                ]
+                e = InteractionEvent(
+                    id: "e\(i)", conversationID: conv, kind: .status, occurredAt: at, status: statuses[(n / 7) % 4])
             }
             return e
         }
@@ -38,19 +47,24 @@ import Testing
     }
 
     @Test func anyArrivalOrderWithDuplicatesGivesTheSameAlerts() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000).array(of: 1...25), Gen.int(in: 0...Int(Int32.max))) { codes, seed in
+        await propertyCheck(
+            count: 300, input: Gen.int(in: 0...1_000_000).array(of: 1...25), Gen.int(in: 0...Int(Int32.max))
+        ) { codes, seed in
             let events = Self.events(from: codes)
             let inOrder = events.sorted { $0.occurredAt < $1.occurredAt }
             var rng = SplitMix(seed: UInt64(seed))
             var shuffled = events
             shuffled.shuffle(using: &rng)
-            for _ in 0..<(events.count / 3) { shuffled.insert(events.randomElement(using: &rng)!, at: Int.random(in: 0...shuffled.count, using: &rng)) }
+            for _ in 0..<(events.count / 3) {
+                shuffled.insert(events.randomElement(using: &rng)!, at: Int.random(in: 0...shuffled.count, using: &rng))
+            }
             #expect(Self.run(inOrder) == Self.run(shuffled))
         }
     }
 
     @Test func restartFromTheChangelogEmitsEveryAlertExactlyOnce() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000).array(of: 1...25), Gen.int(in: 0...25)) { codes, cut in
+        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000).array(of: 1...25), Gen.int(in: 0...25)) {
+            codes, cut in
             let events = Self.events(from: codes).sorted { $0.occurredAt < $1.occurredAt }
             let expected = Self.run(events)
 
@@ -62,7 +76,9 @@ import Testing
             // Second life: restore from the changelog and carry on.
             var second = EngineHarness(policies: Self.policies, lateness: .days(1))
             second.maxSeen = first.maxSeen
-            for (id, bytes) in changelog { second.engine.restore(conversationID: id, state: try? ConversationState.decode(bytes)) }
+            for (id, bytes) in changelog {
+                second.engine.restore(conversationID: id, state: try? ConversationState.decode(bytes))
+            }
             for e in events.dropFirst(cut) { second.send(e) }
             second.advance(to: 2000)
             let all = (first.alerts + second.alerts).sorted { $0.id < $1.id }
@@ -71,7 +87,8 @@ import Testing
     }
 
     @Test func encodedStateDecodesToTheSameState() async {
-        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000).array(of: 0...25), Gen.int(in: 0...300)) { codes, stopAt in
+        await propertyCheck(count: 200, input: Gen.int(in: 0...1_000_000).array(of: 0...25), Gen.int(in: 0...300)) {
+            codes, stopAt in
             var h = EngineHarness(policies: Self.policies, lateness: .minutes(10))
             for e in Self.events(from: codes) { h.send(e) }
             h.advance(to: Double(stopAt))

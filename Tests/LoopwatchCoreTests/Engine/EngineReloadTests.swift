@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchCore
 
 @Suite struct EngineReloadTests {
@@ -18,7 +19,8 @@ import Testing
     }
 
     @Test func concernsOfARemovedPolicyAreRematched() {
-        let vip = Policy(name: "vip", match: PolicyMatch(channels: ["twitter"]), firstResponse: .minutes(5), version: "a")
+        let vip = Policy(
+            name: "vip", match: PolicyMatch(channels: ["twitter"]), firstResponse: .minutes(5), version: "a")
         let fallback = Policy(name: "default", firstResponse: .minutes(90), version: "b")
         var h = EngineHarness(policies: [vip, fallback])
         h.customer(0)

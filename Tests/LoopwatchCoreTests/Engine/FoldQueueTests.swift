@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchCore
 
 /// Folds (history an answered concern leaves behind) run from a queue in arrival order, not in

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchCore
 
 /// The inline `last_customer_text` preview.
@@ -13,7 +14,8 @@ import Testing
         let text = String(repeating: "a", count: 35) + "é and more"  // é is 2 bytes at 35–36
         let cut = InlineText(text, limit: 36)
         #expect(cut.string == String(repeating: "a", count: 35) + "…")
-        #expect(InlineText(String(repeating: "b", count: 80), limit: 36).string == String(repeating: "b", count: 36) + "…")
+        #expect(
+            InlineText(String(repeating: "b", count: 80), limit: 36).string == String(repeating: "b", count: 36) + "…")
     }
 
     @Test func aCutTextStoredAgainIsUnchanged() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import LoopwatchCore
 
 /// `replay` applies events in batches; what it emits must be what applying them one by one on
@@ -6,7 +7,9 @@ import Testing
 @Suite struct ReplayDriverTests {
     @Test func batchedReplayEmitsWhatOneByOneEmits() {
         let policies = PolicySet([
-            Policy(name: "care", firstResponse: .minutes(2), nextResponse: .minutes(3), warnBefore: .minutes(1), version: "v1")
+            Policy(
+                name: "care", firstResponse: .minutes(2), nextResponse: .minutes(3), warnBefore: .minutes(1),
+                version: "v1")
         ])
         var processing = LoopwatchConfig.Processing()
         processing.allowedLateness = .seconds(20)
@@ -14,8 +17,11 @@ import Testing
         for i in 0..<230 {
             let kind = ["response", "response", "acknowledgement", "status", "broadcast"][(i * 7) % 5]
             let status = kind == "status" ? #","status":"\#(["waiting_on_customer", "open", "closed"][i % 3])""# : ""
-            let at = RFC3339.format(Timestamp(millis: 1_793_610_000_000 + Int64(i) * 9_000 + Int64((i * 37) % 11) * 1_000))
-            lines.append(#"{"id":"e\#(i % 200)","conversation_id":"c\#(i % 7)","kind":"\#(kind)","occurred_at":"\#(at)","text":"t\#(i)"\#(status)}"#)
+            let at = RFC3339.format(
+                Timestamp(millis: 1_793_610_000_000 + Int64(i) * 9_000 + Int64((i * 37) % 11) * 1_000))
+            lines.append(
+                #"{"id":"e\#(i % 200)","conversation_id":"c\#(i % 7)","kind":"\#(kind)","occurred_at":"\#(at)","text":"t\#(i)"\#(status)}"#
+            )
             if i % 50 == 0 { lines.append("   ") }
             if i % 60 == 0 { lines.append(#"{"id":"x"}"#) }
         }
@@ -24,7 +30,9 @@ import Testing
         for line in lines { driver.feed(line: line) { batched.append($0) } }
         driver.finish(until: nil) { batched.append($0) }
 
-        var engine = SLAEngine(policies: policies, settings: .init(allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL))
+        var engine = SLAEngine(
+            policies: policies,
+            settings: .init(allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL))
         let decoder = EventDecoder(maxFutureSkew: nil)
         var maxSeen = Timestamp.distantPast
         var single: [Alert] = []
@@ -40,6 +48,8 @@ import Testing
 
         #expect(batched.map(\.id) == single.map(\.id))
         #expect(!batched.isEmpty)
-        #expect(driver.summary.events == 230 && driver.summary.blankLines == 5 && driver.summary.badEvents == [.missingField: 4])
+        #expect(
+            driver.summary.events == 230 && driver.summary.blankLines == 5
+                && driver.summary.badEvents == [.missingField: 4])
     }
 }

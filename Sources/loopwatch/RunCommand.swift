@@ -13,7 +13,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the worker: consume interactions, keep conversation state, publish SLA alerts.",
         discussion: """
             systemd Type=notify aware (READY=1, WATCHDOG=1, STATUS=, RELOADING=1, STOPPING=1). \
-            SIGTERM commits, leaves the group and exits 0; SIGHUP reloads policies (a broken file is \
+            SIGTERM commits and exits 0 (a static member: its partitions wait for its restart); \
+            SIGHUP reloads policies (a broken file is \
             logged and the running configuration kept). Exit 78 for a bad configuration or missing \
             or mis-partitioned topics.
             """

@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "loopwatchTests",
             dependencies: [
-                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchWorker",
+                "loopwatch", "KafkaClient", "LoopwatchCore", "LoopwatchConfiguration", "LoopwatchReport", "LoopwatchWorker",
                 "LoopwatchTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],

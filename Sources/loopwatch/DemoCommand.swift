@@ -4,6 +4,7 @@ import KafkaClient
 import Logging
 import LoopwatchConfiguration
 import LoopwatchCore
+import LoopwatchReport
 import LoopwatchWorker
 import ServiceLifecycle
 import Synchronization
@@ -99,7 +100,10 @@ struct DemoCommand: AsyncParsableCommand {
                         KafkaProducerRecord(
                             topic: config.kafka.inputTopics[0], key: Array(step.conversation.utf8),
                             value: Array(json.utf8)))
-                    tally.state.withLock { $0.events += 1 }
+                    tally.state.withLock {
+                        $0.events += 1
+                        $0.lines.append(json)
+                    }
                     out.event(step, elapsed: ContinuousClock.now - start)
                 }
                 try await Task.sleep(for: .milliseconds(Int64(DemoScript.tail * 1000)))
@@ -109,13 +113,27 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let dead = try await AlertViewer.count(
             bootstrap: cluster.bootstrapServers, topic: config.kafka.deadLetterTopic, logger: logger)
-        out.summary(tally.state.withLock { $0 }, deadLetters: dead)
+        let seen = tally.state.withLock { $0 }
+        out.summary(seen, deadLetters: dead)
+        out.socialStatus(try Self.socialStatus(of: seen.lines, config: config))
+    }
+
+    /// `loopwatch report` over the events the demo sent, on the same engine.
+    static func socialStatus(of lines: [String], config: LoopwatchConfig) throws -> SocialStatus {
+        let engine = SLAEngine.reporting(policies: config.policies, processing: config.processing)
+        var driver = ReportDriver(
+            engine: engine, processing: config.processing,
+            options: try SocialStatusReport.Options(policyNames: config.policies.policies.map(\.name)))
+        for line in lines { driver.feed(line: line) }
+        return driver.finish()
     }
 }
 
 struct DemoTally: Sendable {
     var events = 0
     var alerts: [String: Int] = [:]
+    /// The events as sent, for the closing social status.
+    var lines: [String] = []
 }
 
 /// Shared counters of the demo's two tasks.
@@ -253,6 +271,25 @@ struct DemoPrinter: Sendable {
         )
         line("  Every alert was read by a read_committed consumer of the alert topic, exactly once,")
         line("  from one Kafka transaction that also carried the conversation state and the input offsets.")
+    }
+
+    /// One line per channel: is the brand closing the loop there?
+    func socialStatus(_ s: SocialStatus) {
+        line("")
+        line(paint("Social status — are we closing the loop, or just broadcasting?", "1"))
+        func percent(_ r: Double?) -> String { r.map { String(format: "%3.0f %%", $0 * 100) } ?? "  — " }
+        for c in s.channels {
+            let g = c.group
+            let answered = "answered \(percent(g.answeredRate))"
+            let inTime = "within target \(percent(g.withinTargetRate))"
+            line(
+                "  \(c.name.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                    + "\(g.status.label.padding(toLength: 18, withPad: " ", startingAt: 0)) "
+                    + "\(answered) · \(inTime) · \(g.concerns) concern(s), \(g.broadcasts) broadcast(s)")
+        }
+        line(
+            "  The whole report, as a page: `loopwatch report --config my.yaml --events events.jsonl --out status.html`."
+        )
         line("")
         line("Next: `loopwatch demo --show-config > my.yaml`, change the policies, and see what they would")
         line("flag on recorded events: `loopwatch replay --config my.yaml --events config/samples/events.jsonl`.")

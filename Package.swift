@@ -111,7 +111,9 @@ let package = Package(
         ),
         .testTarget(
             name: "LoopwatchWorkerTests",
-            dependencies: ["LoopwatchWorker", "LoopwatchCore", "KafkaClient", "LoopwatchTestSupport"],
+            dependencies: [
+                "LoopwatchWorker", "LoopwatchCore", "LoopwatchReport", "KafkaClient", "LoopwatchTestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

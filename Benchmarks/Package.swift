@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "LoopwatchCore", package: root),
                 .product(name: "KafkaClient", package: root),
                 .product(name: "LoopwatchWorker", package: root),
+                .product(name: "LoopwatchReport", package: root),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 "Workload",

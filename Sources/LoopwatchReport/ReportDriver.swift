@@ -58,7 +58,7 @@ public struct ReportDriver<Engine: ReportEngine>: Sendable {
         if at > maxSeen { maxSeen = at }
         engine.advance(to: maxSeen - lateness)
         let result = engine.apply(e)
-        drain()
+        if engine.hasPendingOutput { drain() }
         guard e.kind == .broadcast || e.kind == .response else {
             report.recordEvent(occurredAt: at, kind: e.kind, channel: e.channel, policy: nil)
             return

@@ -22,4 +22,12 @@ public protocol ReportEngine: Sendable {
     /// The channel the engine keeps for a conversation (the latest event that named one); nil
     /// when the conversation is not held.
     func channel(of conversationID: String) -> String?
+
+    /// Whether alerts or concern outcomes wait to be drained (the driver skips empty drains).
+    var hasPendingOutput: Bool { get }
+}
+
+extension ReportEngine {
+    /// Whether alerts or concern outcomes wait to be drained; engines that cannot tell say yes.
+    public var hasPendingOutput: Bool { true }
 }

@@ -12,5 +12,6 @@ extension SLAEngine: ReportEngine {
                 allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL, reportsOutcomes: true))
     }
 
-    public func channel(of conversationID: String) -> String? { state(of: conversationID)?.channel }
+    /// Alerts or concern outcomes wait to be drained.
+    public var hasPendingOutput: Bool { hasPendingAlerts || hasPendingConcernOutcomes }
 }

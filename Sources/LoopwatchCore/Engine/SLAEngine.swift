@@ -124,6 +124,11 @@ public struct SLAEngine: Sendable {
         store.find(conversationID, tag: ConversationIndex.tag(of: conversationID)).map { store[$0].state }
     }
 
+    /// The channel a conversation is kept under, read in place (no copy of its state).
+    public func channel(of conversationID: String) -> String? {
+        store.find(conversationID, tag: ConversationIndex.tag(of: conversationID)).map { store[$0].state.channel }
+    }
+
     // MARK: Events
 
     /// Applies one event, then fires whatever became due for its conversation.

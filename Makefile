@@ -68,9 +68,10 @@ test: deps lint
 	python3 tools/check_schemas.py "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	tools/check_deploy.sh "$$($(SWIFT) build --show-bin-path $(SWIFT_FLAGS))/loopwatch"
 	@# Three rounds, so that the CPU-bound property suites never share the two cores with the
-	@# suites whose SLAs run on the wall clock (seconds-long deadlines through a real broker).
+	@# suites whose SLAs run on the wall clock (seconds-long deadlines through a real broker); the
+	@# mock-broker round runs one test at a time (about 5 minutes) so no test starves another.
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter 'LoopwatchCoreTests|LoopwatchConfigurationTests|LoopwatchReportTests'
-	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter 'KafkaClientTests|LoopwatchWorkerTests|loopwatchTests' --skip 'Noida'
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --no-parallel --filter 'KafkaClientTests|LoopwatchWorkerTests|loopwatchTests' --skip 'Noida'
 	@$(WITH_NOIDA) set -x; $(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter 'Noida'
 
 ## chaos: the long fault suite in both flavours: on the mock cluster (seeded random kill -9, workers

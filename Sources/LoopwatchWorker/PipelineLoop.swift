@@ -228,10 +228,15 @@ final class PipelineLoop {
 
     /// Abandons the uncommitted output and rebuilds the state as of the last commit.
     func rollBack(_ error: KafkaError) {
+        abandonOutput(error)
+        recover()
+    }
+
+    /// Drops what the sink holds uncommitted (abort, or a fresh producer).
+    func abandonOutput(_ error: KafkaError) {
         offsets.removeAll()
         uncommitted.reset()
         sink.fail(error, stop: { self.stopRequested })
-        recover()
     }
 
     /// Rebuilds every owned partition from the changelog and rewinds the consumer to the
@@ -291,11 +296,7 @@ final class PipelineLoop {
         case .lost(let partitions):
             // Another member may own them already: nothing of theirs may be committed.
             if sink.isOpen {
-                offsets.removeAll()
-                uncommitted.reset()
-                sink.fail(
-                    KafkaError(code: .state, message: "partitions lost", requiresAbort: true),
-                    stop: { self.stopRequested })
+                abandonOutput(KafkaError(code: .state, message: "partitions lost", requiresAbort: true))
                 needsRecovery = true
             }
             release(partitions)

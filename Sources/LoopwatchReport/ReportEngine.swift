@@ -9,6 +9,10 @@ public protocol ReportEngine: Sendable {
     var policies: PolicySet { get }
     /// Applies one event (and fires what became due for its conversation).
     mutating func apply(_ event: borrowing InteractionEvent) -> SLAEngine.ApplyResult
+    /// Warms the engine's caches for applying the events of `batch` next (default: nothing).
+    mutating func warm(for batch: EventBatch)
+    /// Applies event `k` of `batch`, as ``apply(_:)`` would (default: through it, on a copy).
+    mutating func apply(_ k: Int, of batch: EventBatch) -> SLAEngine.ApplyResult
     /// Moves the watermark forward and fires every deadline at or before it.
     mutating func advance(to watermark: Timestamp)
     /// Alerts emitted since the last call, in emission order.
@@ -20,7 +24,8 @@ public protocol ReportEngine: Sendable {
     /// and the open ones as `open` outcomes. Drained plus these is every concern once.
     func remainingConcernOutcomes() -> [ConcernOutcome]
     /// The channel the engine keeps for a conversation (the latest event that named one); nil
-    /// when the conversation is not held.
+    /// when the conversation is not held. Right after applying an event that names a channel,
+    /// that channel (or nil): the driver asks only about events that name none.
     func channel(of conversationID: String) -> String?
 
     /// Whether alerts or concern outcomes wait to be drained (the driver skips empty drains).
@@ -28,6 +33,14 @@ public protocol ReportEngine: Sendable {
 }
 
 extension ReportEngine {
+    /// Nothing to warm.
+    public mutating func warm(for batch: EventBatch) {}
+
+    /// Applies a copy of the event through ``apply(_:)``.
+    public mutating func apply(_ k: Int, of batch: EventBatch) -> SLAEngine.ApplyResult {
+        batch.withEvent(k) { apply($0.pointee) }
+    }
+
     /// Whether alerts or concern outcomes wait to be drained; engines that cannot tell say yes.
     public var hasPendingOutput: Bool { true }
 }

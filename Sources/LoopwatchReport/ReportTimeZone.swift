@@ -7,6 +7,8 @@ public struct ReportTimeZone: Sendable, Equatable {
     /// The identifier as given (`Asia/Qatar`).
     public let identifier: String
     private let zone: TimeZone
+    /// UTC: every offset is 0 (no Foundation call per instant).
+    private let isUTC: Bool
 
     /// UTC.
     public static let utc = ReportTimeZone(zone: TimeZone(secondsFromGMT: 0)!, identifier: "UTC")
@@ -14,6 +16,8 @@ public struct ReportTimeZone: Sendable, Equatable {
     private init(zone: TimeZone, identifier: String) {
         self.zone = zone
         self.identifier = identifier
+        // Only `.utc` (a fixed offset of 0) is named "UTC": `init(identifier:)` maps "UTC" to it.
+        isUTC = identifier == "UTC"
     }
 
     /// The zone named `identifier`; throws ``ReportError/Code/unknownTimeZone`` when there is none.
@@ -31,7 +35,8 @@ public struct ReportTimeZone: Sendable, Equatable {
 
     /// The zone's offset from UTC at instant `t`, in milliseconds.
     public func offset(at t: Timestamp) -> Int64 {
-        Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.millis) / 1000))) * 1000
+        if isUTC { return 0 }
+        return Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t.millis) / 1000))) * 1000
     }
 
     /// The local wall-clock time of `t` as milliseconds since the local 1970-01-01 00:00.

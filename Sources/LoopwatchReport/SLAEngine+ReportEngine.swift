@@ -12,6 +12,12 @@ extension SLAEngine: ReportEngine {
                 allowedLateness: processing.allowedLateness, stateTTL: processing.stateTTL, reportsOutcomes: true))
     }
 
+    /// Loads what the batch will touch (as `replay` does before applying a batch).
+    public mutating func warm(for batch: EventBatch) { batch.warm(&self) }
+
+    /// Applies the event in place: none of its strings is copied or retained.
+    public mutating func apply(_ k: Int, of batch: EventBatch) -> SLAEngine.ApplyResult { batch.apply(k, to: &self) }
+
     /// Alerts or concern outcomes wait to be drained.
     public var hasPendingOutput: Bool { hasPendingAlerts || hasPendingConcernOutcomes }
 }

@@ -46,8 +46,12 @@ public struct SocialStatusReport: Sendable {
     /// The options the report was built with.
     public let options: Options
     var overall = GroupTally()
-    var channels: [String: GroupTally] = [:]
-    var policies: [String: GroupTally] = [:]
+    /// Channels and policies seen, numbered; a group's tally is nil until something counts in it
+    /// (only groups with an event or a concern of the period are reported).
+    var channelNames = NameIndex()
+    var policyNames = NameIndex()
+    var channels: [GroupTally?] = []
+    var policies: [GroupTally?] = []
     var days: [Int64: DayTally] = [:]
     /// Open concerns of the period (bounded by the open conversations).
     var openOutcomes: [ConcernOutcome] = []
@@ -76,12 +80,42 @@ public struct SocialStatusReport: Sendable {
         occurredAt: Timestamp, kind: InteractionEvent.Kind, channel: String, policy: String?, duplicate: Bool = false
     ) {
         if let until = options.until, occurredAt > until { return }
-        if earliest.map({ occurredAt < $0 }) ?? true { earliest = occurredAt }
-        if latest.map({ occurredAt > $0 }) ?? true { latest = occurredAt }
+        extendPeriod(to: occurredAt)
         guard !duplicate, kind == .broadcast || kind == .response, inPeriod(occurredAt) else { return }
+        let c = channelNumber(channel)
+        let p = policy.map { policyNumber($0) }
+        count(event: kind, channel: c, policy: p)
+    }
+
+    /// Extends the default period to `t`, an event's `occurred_at` (at or before `until`).
+    @inline(__always) mutating func extendPeriod(to t: Timestamp) {
+        if earliest.map({ t < $0 }) ?? true { earliest = t }
+        if latest.map({ t > $0 }) ?? true { latest = t }
+    }
+
+    /// The number of a channel (``channelNames``), numbering it if new.
+    mutating func channelNumber(_ name: String) -> Int {
+        let n = channelNames.number(of: name)
+        if n == channels.count { channels.append(nil) }
+        return n
+    }
+
+    /// The number of a policy (``policyNames``), numbering it if new.
+    mutating func policyNumber(_ name: String) -> Int {
+        let n = policyNames.number(of: name)
+        if n == policies.count { policies.append(nil) }
+        return n
+    }
+
+    /// Counts a broadcast or customer response of the period, not a duplicate, in the overall
+    /// group, channel number `channel`'s and policy number `policy`'s (nil: no policy).
+    @inline(__always) mutating func count(event kind: InteractionEvent.Kind, channel: Int, policy: Int?) {
         overall.count(event: kind)
-        channels[channel, default: GroupTally()].count(event: kind)
-        if let policy { policies[policy, default: GroupTally()].count(event: kind) }
+        if channels[channel] == nil { channels[channel] = GroupTally() }
+        channels[channel]!.count(event: kind)
+        guard let policy else { return }
+        if policies[policy] == nil { policies[policy] = GroupTally() }
+        policies[policy]!.count(event: kind)
     }
 
     /// Records a concern's outcome: an ended one when it ends, an open one at the end of the
@@ -92,9 +126,7 @@ public struct SocialStatusReport: Sendable {
             openOutcomes.append(outcome)
             return
         }
-        Self.count(outcome, overdue: false, overall: &overall, channels: &channels, policies: &policies)
-        let day = options.timeZone.localDay(outcome.concernSince)
-        days[day, default: DayTally()].count(outcome, overdue: false)
+        count(outcome, overdue: false)
     }
 
     /// Records an alert: a `breached` one with `time` in the period goes into the heat map.
@@ -115,33 +147,33 @@ public struct SocialStatusReport: Sendable {
     /// The social status of everything recorded so far.
     public func status() -> SocialStatus {
         let (since, until) = period
-        var overall = overall
-        var channels = channels
-        var policies = policies
-        var days = days
-        for o in openOutcomes {
-            let overdue = until.map { o.isOverdue(at: $0) } ?? false
-            Self.count(o, overdue: overdue, overall: &overall, channels: &channels, policies: &policies)
-            days[options.timeZone.localDay(o.concernSince), default: DayTally()].count(o, overdue: overdue)
+        var r = self
+        for o in openOutcomes { r.count(o, overdue: until.map { o.isOverdue(at: $0) } ?? false) }
+        func present(_ names: NameIndex, _ tallies: [GroupTally?]) -> [String] {
+            names.names.indices.filter { tallies[$0] != nil }.map { names.names[$0] }
         }
-        let channelNames = channels.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        var policyNames = options.policyNames.filter { policies[$0] != nil }
-        policyNames += policies.keys.filter { !options.policyNames.contains($0) }
+        let channelNames = present(r.channelNames, r.channels).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var policyNames = options.policyNames.filter {
+            r.policyNames.existingNumber(of: $0).map { r.policies[$0] != nil } ?? false
+        }
+        policyNames += present(r.policyNames, r.policies).filter { !options.policyNames.contains($0) }
             .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let longest = openOutcomes.sorted(by: Self.olderFirst).prefix(max(0, options.longestOpenLimit))
+        func group(_ names: NameIndex, _ tallies: [GroupTally?], _ name: String) -> GroupStatus {
+            tallies[names.existingNumber(of: name)!]!.status()
+        }
         return SocialStatus(
             since: since, until: until, timeZone: options.timeZone, badEvents: badEvents,
-            overall: overall.status(),
-            channels: channelNames.map { .init(name: $0, group: channels[$0]!.status()) },
-            policies: policyNames.map { .init(name: $0, group: policies[$0]!.status()) },
+            overall: r.overall.status(),
+            channels: channelNames.map { .init(name: $0, group: group(r.channelNames, r.channels, $0)) },
+            policies: policyNames.map { .init(name: $0, group: group(r.policyNames, r.policies, $0)) },
             breachesByHourOfWeek: (0..<7).map { Array(breaches[$0 * 24..<($0 + 1) * 24]) },
-            longestOpen: Array(longest),
-            daily: days.keys.sorted().map {
-                let d = days[$0]!
+            longestOpen: Self.oldest(openOutcomes, limit: max(0, options.longestOpenLimit)),
+            daily: r.days.keys.sorted().map {
+                let d = r.days[$0]!
                 return .init(day: $0, decided: d.decided, answered: d.answered, withinTarget: d.withinTarget)
             },
-            firstResponseHistogram: ResponseTimeHistogram(millis: overall.firstResponseMillis),
-            nextResponseHistogram: ResponseTimeHistogram(millis: overall.nextResponseMillis))
+            firstResponseHistogram: ResponseTimeHistogram(millis: r.overall.firstResponseMillis),
+            nextResponseHistogram: ResponseTimeHistogram(millis: r.overall.nextResponseMillis))
     }
 
     /// `longest_open` order: oldest `concern_since` first, ties by conversation id (UTF-8 order).
@@ -153,13 +185,38 @@ public struct SocialStatusReport: Sendable {
         return a.metric.rawValue < b.metric.rawValue
     }
 
-    static func count(
-        _ o: ConcernOutcome, overdue: Bool, overall: inout GroupTally, channels: inout [String: GroupTally],
-        policies: inout [String: GroupTally]
-    ) {
+    /// The first `limit` of `outcomes` in a stable sort by ``olderFirst(_:_:)`` — without sorting
+    /// them all: one pass keeps the best `limit` so far (a later one displaces a kept one only
+    /// when strictly older, so ties keep their input order, as a stable sort does).
+    static func oldest(_ outcomes: [ConcernOutcome], limit: Int) -> [ConcernOutcome] {
+        guard limit > 0 else { return [] }
+        var kept: [Int] = []
+        kept.reserveCapacity(limit + 1)
+        for i in outcomes.indices {
+            if kept.count == limit, !olderFirst(outcomes[i], outcomes[kept[limit - 1]]) { continue }
+            // After every kept one that it is not older than (the upper bound): ties stay in order.
+            var lo = 0
+            var hi = kept.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if olderFirst(outcomes[i], outcomes[kept[mid]]) { hi = mid } else { lo = mid + 1 }
+            }
+            kept.insert(i, at: lo)
+            if kept.count > limit { kept.removeLast() }
+        }
+        return kept.map { outcomes[$0] }
+    }
+
+    /// Counts a concern of the period in its groups and its local day.
+    mutating func count(_ o: ConcernOutcome, overdue: Bool) {
         overall.count(o, overdue: overdue)
-        channels[o.channel, default: GroupTally()].count(o, overdue: overdue)
-        policies[o.policyName, default: GroupTally()].count(o, overdue: overdue)
+        let c = channelNumber(o.channel)
+        if channels[c] == nil { channels[c] = GroupTally() }
+        channels[c]!.count(o, overdue: overdue)
+        let p = policyNumber(o.policyName)
+        if policies[p] == nil { policies[p] = GroupTally() }
+        policies[p]!.count(o, overdue: overdue)
+        days[options.timeZone.localDay(o.concernSince), default: DayTally()].count(o, overdue: overdue)
     }
 }
 

@@ -56,6 +56,13 @@ public struct EventBatch: Sendable {
     /// `occurred_at` of event `k`.
     public func occurredAt(_ k: Int) -> Timestamp { events[k].occurredAt }
 
+    /// Reads event `k` in place (no copy of the event, none of its strings retained unless
+    /// `body` keeps one).
+    public func withEvent<R>(_ k: Int, _ body: (UnsafePointer<InteractionEvent>) throws -> R) rethrows -> R {
+        precondition(k < count, "no event \(k) in the batch")
+        return try events.withUnsafeBufferPointer { try body($0.baseAddress! + k) }
+    }
+
     /// Warms `engine`'s cache for applying the whole batch.
     public func warm(_ engine: inout SLAEngine) {
         if count > 1 { engine.prefetch(events[0..<count]) }

@@ -28,18 +28,29 @@ extension SLAEngine {
     /// end of a period, drained plus these is every concern once.
     public func remainingConcernOutcomes() -> [ConcernOutcome] {
         var out: [ConcernOutcome] = []
-        for slot in store.slotNumbers where store[slot].live { out += remainingOutcomes(of: slot) }
+        var concerns: [Concern] = []
+        for slot in store.slotNumbers where store[slot].live { remainingOutcomes(of: slot, into: &out, &concerns) }
         return out
     }
 
     /// The outcomes of the concerns still in a conversation's history.
     func remainingOutcomes(of slot: Int32) -> [ConcernOutcome] {
+        var out: [ConcernOutcome] = []
         var concerns: [Concern] = []
-        let st = store[slot].state
-        ConcernTimeline.concerns(of: st, table: table, into: &concerns)
-        return concerns.compactMap { c in
+        remainingOutcomes(of: slot, into: &out, &concerns)
+        return out
+    }
+
+    /// Appends the outcomes of the concerns still in a conversation's history to `out`, reading
+    /// its state in place (`concerns`: scratch space, reused across calls).
+    func remainingOutcomes(of slot: Int32, into out: inout [ConcernOutcome], _ concerns: inout [Concern]) {
+        // Only a customer message opens a concern: most histories (broadcasts, folded answers)
+        // hold none.
+        guard store[slot].state.history.contains(where: { $0.kind == .message }) else { return }
+        ConcernTimeline.concerns(of: store[slot].state, table: table, into: &concerns)
+        for c in concerns {
             let ended = c.endAt.map { $0 <= watermark.millis } ?? false
-            return outcome(of: c, ended: ended, state: st, id: store[slot].id)
+            if let o = outcome(of: c, ended: ended, state: store[slot].state, id: store[slot].id) { out.append(o) }
         }
     }
 

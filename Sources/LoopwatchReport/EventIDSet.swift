@@ -9,6 +9,8 @@ struct EventIDSet: Sendable {
     /// 64 − log2(slot count): the top bits of the spread key pick the first slot.
     private var shift: UInt64
     private var holdsZero = false
+    /// What ``warm(_:)`` read (kept, so the reads are not optimized away).
+    private var warmSink: UInt64 = 0
     /// Keys held.
     private(set) var count = 0
 
@@ -44,6 +46,17 @@ struct EventIDSet: Sendable {
             }
             return false
         }
+    }
+
+    /// Loads the first slot of each key, so that inserting them next finds them in the cache:
+    /// the loads are independent, so their cache misses overlap. Only a hint.
+    mutating func warm(_ keys: [UInt64]) {
+        var sink: UInt64 = 0
+        let shift = shift
+        slots.withUnsafeBufferPointer { s in
+            for key in keys { sink &+= s[Self.home(of: key, shift: shift)] }
+        }
+        warmSink = sink
     }
 
     @inline(__always) private static func home(of key: UInt64, shift: UInt64) -> Int {

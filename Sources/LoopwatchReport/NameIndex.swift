@@ -11,7 +11,12 @@ struct NameIndex: Sendable {
 
     /// The number of `name`, numbering it if new.
     mutating func number(of name: String) -> Int {
-        if let n = numbers[name] { return n }
+        // A few names (the usual channels and policies): comparing short strings beats hashing.
+        if names.count <= 8 {
+            for n in names.indices where names[n] == name { return n }
+        } else if let n = numbers[name] {
+            return n
+        }
         numbers[name] = names.count
         names.append(name)
         return names.count - 1

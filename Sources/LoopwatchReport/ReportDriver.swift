@@ -30,20 +30,11 @@ public struct ReportDriver<Engine: ReportEngine>: Sendable {
     public private(set) var afterUntil = 0
     let decoder: EventDecoder
     let lateness: TimeSpan
-    let policies: PolicySet
     var maxSeen = Timestamp.distantPast
-    var countedIDs = EventIDSet()
     /// Decoded events waiting to be applied.
     var batch = EventBatch(capacity: 32)
-    /// The report's number of each engine policy (by the engine's index).
-    let policyNumbers: [Int]
-    /// The policy of an event that carries no tags and no attributes depends on its channel and
-    /// priority alone: remembered per `channel number * 4 + priority` (``unknownPolicy``: not
-    /// matched yet; ``noPolicy``: none matches).
-    var policyOf: [Int32] = []
-
-    static var unknownPolicy: Int32 { -2 }
-    static var noPolicy: Int32 { -1 }
+    /// Counts each applied event in the report.
+    var counter: EventCounter
 
     /// A report over `engine`'s policies with the configuration's processing settings.
     public init(engine: Engine, processing: LoopwatchConfig.Processing, options: SocialStatusReport.Options) {
@@ -51,8 +42,7 @@ public struct ReportDriver<Engine: ReportEngine>: Sendable {
         var options = options
         if options.policyNames.isEmpty { options.policyNames = engine.policies.policies.map(\.name) }
         var report = SocialStatusReport(options: options)
-        policies = engine.policies
-        policyNumbers = engine.policies.policies.map { report.policyNumber($0.name) }
+        counter = EventCounter(policies: engine.policies, report: &report)
         self.report = report
         decoder = EventDecoder(
             maxEventBytes: processing.maxEventBytes, maxFutureSkew: nil,
@@ -101,47 +91,17 @@ public struct ReportDriver<Engine: ReportEngine>: Sendable {
         guard batch.count > 0 else { return }
         let batch = batch  // shares the storage: nothing is copied
         engine.warm(for: batch)
+        counter.warm(for: batch)
         for k in 0..<batch.count {
             let at = batch.occurredAt(k)
             if at > maxSeen { maxSeen = at }
             engine.advance(to: maxSeen - lateness)
             let result = engine.apply(k, of: batch)
             if engine.hasPendingOutput { drain() }
-            batch.withEvent(k) { record($0, result: result) }
+            let kept = counter.unnamedConversation(k, of: batch).flatMap { engine.channel(of: $0) }
+            counter.record(k, of: batch, result: result, keptChannel: kept, into: &report)
         }
         self.batch.removeAll()
-    }
-
-    /// Records an applied event: it extends the period; a broadcast or customer response of the
-    /// period is counted unless it is a duplicate, under the channel the engine keeps for its
-    /// conversation and the policy that channel and the event match.
-    @inline(__always) mutating func record(_ e: UnsafePointer<InteractionEvent>, result: SLAEngine.ApplyResult) {
-        let at = e.pointee.occurredAt
-        report.extendPeriod(to: at)
-        let kind = e.pointee.kind
-        guard kind == .broadcast || kind == .response, report.inPeriod(at) else { return }
-        if result == .duplicate || !countedIDs.insert(e.pointee.idHash) { return }
-        // An event that names a channel set it on its conversation (the engine's channel(of:)).
-        var channel = e.pointee.channel
-        if channel == "unknown" { channel = engine.channel(of: e.pointee.conversationID) ?? channel }
-        let c = report.channelNumber(channel)
-        let p: Int32
-        if e.pointee.tags.isEmpty, e.pointee.attributes.isEmpty {
-            let key = c &* 4 &+ Int(e.pointee.priority.rawValue)
-            while policyOf.count <= key { policyOf.append(Self.unknownPolicy) }
-            if policyOf[key] == Self.unknownPolicy { policyOf[key] = policy(channel, e) }
-            p = policyOf[key]
-        } else {
-            p = policy(channel, e)
-        }
-        report.count(event: kind, channel: c, policy: p == Self.noPolicy ? nil : Int(p))
-    }
-
-    /// The report's number of the first policy matching the event under `channel`.
-    func policy(_ channel: String, _ e: UnsafePointer<InteractionEvent>) -> Int32 {
-        policies.firstMatch(
-            channel: channel, priority: e.pointee.priority, tags: e.pointee.tags, attributes: e.pointee.attributes
-        ).map { Int32(policyNumbers[$0]) } ?? Self.noPolicy
     }
 
     mutating func drain() {

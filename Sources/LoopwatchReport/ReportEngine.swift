@@ -38,7 +38,9 @@ extension ReportEngine {
 
     /// Applies a copy of the event through ``apply(_:)``.
     public mutating func apply(_ k: Int, of batch: EventBatch) -> SLAEngine.ApplyResult {
-        batch.withEvent(k) { apply($0.pointee) }
+        var result = SLAEngine.ApplyResult.applied
+        batch.withEvent(k) { result = apply($0.pointee) }
+        return result
     }
 
     /// Whether alerts or concern outcomes wait to be drained; engines that cannot tell say yes.

@@ -57,10 +57,11 @@ public struct EventBatch: Sendable {
     public func occurredAt(_ k: Int) -> Timestamp { events[k].occurredAt }
 
     /// Reads event `k` in place (no copy of the event, none of its strings retained unless
-    /// `body` keeps one).
-    public func withEvent<R>(_ k: Int, _ body: (UnsafePointer<InteractionEvent>) throws -> R) rethrows -> R {
+    /// `body` keeps one). Not generic, so a caller in another module gets no generic
+    /// instantiation per call.
+    public func withEvent(_ k: Int, _ body: (UnsafePointer<InteractionEvent>) -> Void) {
         precondition(k < count, "no event \(k) in the batch")
-        return try events.withUnsafeBufferPointer { try body($0.baseAddress! + k) }
+        events.withUnsafeBufferPointer { body($0.baseAddress! + k) }
     }
 
     /// Warms `engine`'s cache for applying the whole batch.

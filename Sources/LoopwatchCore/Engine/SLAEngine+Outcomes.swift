@@ -46,7 +46,11 @@ extension SLAEngine {
     func remainingOutcomes(of slot: Int32, into out: inout [ConcernOutcome], _ concerns: inout [Concern]) {
         // Only a customer message opens a concern: most histories (broadcasts, folded answers)
         // hold none.
-        guard store[slot].state.history.contains(where: { $0.kind == .message }) else { return }
+        // By index, in place (`contains(where:)` would copy the history to iterate it).
+        let n = store[slot].state.history.count
+        var i = 0
+        while i < n, store[slot].state.history[i].kind != .message { i += 1 }
+        guard i < n else { return }
         ConcernTimeline.concerns(of: store[slot].state, table: table, into: &concerns)
         for c in concerns {
             let ended = c.endAt.map { $0 <= watermark.millis } ?? false

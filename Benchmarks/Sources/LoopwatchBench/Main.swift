@@ -220,6 +220,7 @@ struct LoopwatchBench {
         }
         let status = report.finish()
         let r = seconds(ContinuousClock.now - t)
+        withExtendedLifetime(report) {}  // freed after the clock stops, as the replay's is
         row(
             "Report of \(label) lines (decode, engine with concern outcomes, §9 figures)",
             String(

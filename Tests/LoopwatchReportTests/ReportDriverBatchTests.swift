@@ -169,6 +169,16 @@ import Testing
         #expect(slow.allSatisfy { fast.contains($0) } && !fast.contains(3001) == !slow.contains(3001))
     }
 
+    @Test func namesKeepTheirNumbersPastTheFewComparedOnes() {
+        var index = NameIndex()
+        let names = (0..<20).map { "channel-\($0)" }
+        for (n, name) in names.enumerated() { #expect(index.number(of: name) == n) }
+        for (n, name) in names.enumerated().reversed() {
+            #expect(index.number(of: name) == n && index.existingNumber(of: name) == n)
+        }
+        #expect(index.count == 20 && index.names == names && index.existingNumber(of: "x") == nil)
+    }
+
     @Test func theOldestOpenAreAStableSortsFirst() {
         var rng = SplitMix(seed: 5)
         let outcomes = (0..<400).map { i in

@@ -10,7 +10,7 @@ SWIFT_FLAGS  ?=
 CHROMIUM     ?= 1
 BIN_DIR       = $(shell $(SWIFT) build -c $(CONFIG) --show-bin-path 2>/dev/null)
 
-.PHONY: all deps build release test lint format demo bench bench-peer chaos install clean noida
+.PHONY: all deps build release test lint format demo bench bench-peer bench-recovery chaos install clean noida
 
 all: build
 
@@ -101,6 +101,15 @@ bench: deps
 bench-peer: deps
 	$(SWIFT) build -c release --product loopwatch $(SWIFT_FLAGS)
 	Benchmarks/peer/run.sh "$$($(SWIFT) build -c release --show-bin-path)/loopwatch"
+
+## bench-recovery: kill -9 of `loopwatch run` holding 1M conversations over 16 partitions on noida-db,
+## restarted with its id; prints the time to ready and the restore rate (not part of CI).
+bench-recovery: deps
+	$(SWIFT) build -c release --product loopwatch $(SWIFT_FLAGS)
+	@$(WITH_NOIDA) LOOPWATCH_BIN="$$($(SWIFT) build -c release --show-bin-path)/loopwatch" \
+	  Benchmarks/recovery/recovery.sh $(RECOVERY_CONVERSATIONS)
+
+RECOVERY_CONVERSATIONS ?= 1000000
 
 ## demo: the main job end to end on the embedded broker, in about a minute.
 demo: deps

@@ -157,8 +157,9 @@ final class PipelineLoop {
         if let opened = sink.openedAt {
             let age = ContinuousClock.now - opened
             if uncommitted.isDue(openedFor: age, interval: commitInterval) {
-                if !polled.messages.isEmpty, uncommitted.mayOverlap(openedFor: age, interval: commitInterval) {
-                    uncommitted.overlap()  // more input is flowing: work on it while this is delivered
+                // A full poll means a backlog: work on more of it while this is delivered.
+                if polled.messages.count >= maxBatch, uncommitted.mayOverlap(openedFor: age, interval: commitInterval) {
+                    uncommitted.overlap()
                 } else if commit() {
                     metrics.processingLatency.record(seconds(ContinuousClock.now - started))
                 }

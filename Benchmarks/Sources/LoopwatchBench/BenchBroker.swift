@@ -17,7 +17,8 @@ final class BenchBroker: Sendable {
     init(partitions: Int, topics: [String], logger: Logger) throws {
         if Self.useNoida {
             guard let binary = ProcessInfo.processInfo.environment["LOOPWATCH_NOIDA_BIN"], !binary.isEmpty else {
-                throw BenchBrokerError("BENCH_BROKER=noida needs LOOPWATCH_NOIDA_BIN (tools/install_noida.sh prints it)")
+                throw BenchBrokerError(
+                    "BENCH_BROKER=noida needs LOOPWATCH_NOIDA_BIN (tools/install_noida.sh prints it)")
             }
             let n = try NoidaProcess(binary: binary)
             try KafkaWire(port: n.port, timeout: .seconds(30)).createTopics(

@@ -4,13 +4,17 @@
 /// an unbounded backlog), and otherwise every `commit_interval`.
 ///
 /// The loop commits at most once per cycle, and a cycle polls up to 10,000 messages, so under
-/// load alerts still share transactions instead of costing one each.
+/// load alerts still share transactions instead of costing one each. Working off a backlog (a
+/// full poll) an alert's commit may also wait for one more cycle
+/// (``mayOverlap(openedFor:interval:)``), which keeps the producer delivering while the loop works.
 struct CommitPolicy: Sendable, Equatable {
     /// Records (alerts, changelog, dead letters) after which a transaction commits regardless.
     static let maxRecords = 20_000
 
     private(set) var records = 0
     private(set) var alerts = 0
+    /// The commit was put off by one cycle (``mayOverlap(openedFor:interval:)``).
+    private(set) var overlapped = false
 
     /// The sink took `records` more, `alerts` of them alerts.
     mutating func add(records: Int, alerts: Int) {
@@ -22,6 +26,17 @@ struct CommitPolicy: Sendable, Equatable {
     func isDue(openedFor: Duration, interval: Duration) -> Bool {
         alerts > 0 || records >= Self.maxRecords || openedFor >= interval
     }
+
+    /// Whether a due commit may wait for one more cycle — a poll that does not wait, its events
+    /// applied and produced — so the producer delivers what this cycle produced while the next
+    /// is worked on, instead of the loop idling in the commit's flush. Only a commit due for its
+    /// alerts alone (not for size or age), and only once per transaction.
+    func mayOverlap(openedFor: Duration, interval: Duration) -> Bool {
+        !overlapped && records < Self.maxRecords && openedFor < interval
+    }
+
+    /// The loop put the due commit off by one cycle.
+    mutating func overlap() { overlapped = true }
 
     /// Nothing uncommitted any more (committed or abandoned).
     mutating func reset() { self = CommitPolicy() }

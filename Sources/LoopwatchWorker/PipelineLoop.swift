@@ -144,11 +144,7 @@ final class PipelineLoop {
         if needsRecovery { return recover() }
         let t = pipeline.now()
         core.process(polled.messages, now: t)
-        for m in polled.messages {
-            let tp = TopicPartition(topic: m.topic, partition: m.partition)
-            offsets[tp] = m.offset + 1
-            ownership.consumed(tp, next: m.offset + 1)
-        }
+        noteConsumed(polled.messages)
         for end in polled.ends { ownership.reachedEnd(end.topicPartition, at: end.offset) }
         let owned = ownership
         core.tick(now: t) { owned.isCaughtUp($0) }
@@ -158,10 +154,16 @@ final class PipelineLoop {
             guard produce(records) else { return }
             uncommitted.add(records: records.count, alerts: alerts)
         }
-        if let opened = sink.openedAt,
-            uncommitted.isDue(openedFor: ContinuousClock.now - opened, interval: commitInterval)
-        {
-            if commit() { metrics.processingLatency.record(seconds(ContinuousClock.now - started)) }
+        if let opened = sink.openedAt {
+            let age = ContinuousClock.now - opened
+            if uncommitted.isDue(openedFor: age, interval: commitInterval) {
+                // A full poll means a backlog: work on more of it while this is delivered.
+                if polled.messages.count >= maxBatch, uncommitted.mayOverlap(openedFor: age, interval: commitInterval) {
+                    uncommitted.overlap()
+                } else if commit() {
+                    metrics.processingLatency.record(seconds(ContinuousClock.now - started))
+                }
+            }
         }
         publishGauges()
     }
@@ -171,6 +173,7 @@ final class PipelineLoop {
     /// Poll no longer than the commit interval, nor past the instant the next deadline fires
     /// (to the millisecond), so alerts fire and transactions commit on time.
     var pollTimeout: Duration {
+        if uncommitted.overlapped { return .zero }  // a commit is due after this cycle
         if sink.isOpen { return .milliseconds(5) }
         var timeout = min(commitInterval, .milliseconds(100))
         if let firing = core.nextFiring {

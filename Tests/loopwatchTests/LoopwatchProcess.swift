@@ -22,6 +22,8 @@ final class LoopwatchProcess: Sendable {
     final class Output: Sendable {
         let stdout = Mutex(Data())
         let stderr = Mutex(Data())
+        /// Pipes read to their end (the process closed them): 2 when all output is in.
+        let ended = Atomic(0)
     }
 
     init(_ arguments: [String], environment: [String: String] = [:], stdin: FileHandle? = nil) throws {
@@ -43,10 +45,18 @@ final class LoopwatchProcess: Sendable {
         let captured = output
         out.fileHandleForReading.readabilityHandler = { h in
             let d = h.availableData
+            if d.isEmpty {
+                h.readabilityHandler = nil
+                captured.ended.add(1, ordering: .releasing)
+            }
             captured.stdout.withLock { $0.append(d) }
         }
         err.fileHandleForReading.readabilityHandler = { h in
             let d = h.availableData
+            if d.isEmpty {
+                h.readabilityHandler = nil
+                captured.ended.add(1, ordering: .releasing)
+            }
             captured.stderr.withLock { $0.append(d) }
         }
         try p.run()
@@ -70,8 +80,11 @@ final class LoopwatchProcess: Sendable {
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        // Let the pipe handlers drain.
-        try await Task.sleep(for: .milliseconds(50))
+        // All output is in once both pipes reached their end (bounded: a child could hold them).
+        let drained = ContinuousClock.now + .seconds(10)
+        while output.ended.load(ordering: .acquiring) < 2, ContinuousClock.now < drained {
+            try await Task.sleep(for: .milliseconds(5))
+        }
         return process.terminationStatus
     }
 

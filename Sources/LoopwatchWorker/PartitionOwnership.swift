@@ -23,6 +23,9 @@ struct PartitionOwnership: Sendable {
     private(set) var unrestored: Set<Int32> = []
     /// The next offset to read of each assigned input partition, as far as this worker got.
     private var positions: [TopicPartition: Int64] = [:]
+    /// Repartition partitions that stage 1 wrote to: not at their end before an end-of-partition
+    /// at or past this offset — one that comes after those records, not a stale one from before.
+    private var endAtLeast: [TopicPartition: Int64] = [:]
     /// Whether the group was joined at least once (the first assignment, even an empty one).
     private(set) var joined = false
     private var backoff = Backoff.restore
@@ -52,7 +55,10 @@ struct PartitionOwnership: Sendable {
     mutating func release(_ partitions: [TopicPartition]) -> [Int32] {
         assigned.subtract(partitions)
         atEnd.subtract(partitions)
-        for tp in partitions { positions[tp] = nil }
+        for tp in partitions {
+            positions[tp] = nil
+            endAtLeast[tp] = nil
+        }
         let dropped = Set(partitions.lazy.filter(isStateful).map(\.partition)).subtracting(numbers).sorted()
         for p in dropped { unrestored.remove(p) }
         return dropped
@@ -74,7 +80,20 @@ struct PartitionOwnership: Sendable {
     /// librdkafka reports the end of `tp` at `offset`: caught up unless messages before it
     /// are still to come.
     mutating func reachedEnd(_ tp: TopicPartition, at offset: Int64) {
-        if assigned.contains(tp), offset >= (positions[tp] ?? 0) { atEnd.insert(tp) }
+        guard assigned.contains(tp), offset >= (positions[tp] ?? 0) else { return }
+        if let least = endAtLeast[tp] {
+            guard offset >= least else { return }
+            endAtLeast[tp] = nil
+        }
+        atEnd.insert(tp)
+    }
+
+    /// Stage 1 just wrote re-keyed records to `tp` (uncommitted): held here, `tp` is not at its
+    /// end until it was read past them, so their conversations' deadlines wait for them.
+    mutating func awaitsRecords(_ tp: TopicPartition) {
+        guard assigned.contains(tp) else { return }
+        atEnd.remove(tp)
+        endAtLeast[tp] = max(endAtLeast[tp] ?? 0, (positions[tp] ?? 0) + 1)
     }
 
     /// Whether every input partition of number `p` is read to its end — and, repartitioning,
@@ -90,6 +109,7 @@ struct PartitionOwnership: Sendable {
     mutating func rewound() {
         atEnd.removeAll()
         positions.removeAll()
+        endAtLeast.removeAll()
     }
 
     // MARK: Restore

@@ -15,4 +15,14 @@ extension PipelineLoop {
             ownership.consumed(tp, next: m.offset + 1)
         }
     }
+
+    /// Stage 1's re-keyed records of this cycle: the repartition partitions they went to wait
+    /// for them before their deadlines run on the wall clock again (``PartitionOwnership/awaitsRecords(_:)``).
+    func noteRekeyed(_ records: [KafkaProducerRecord], topic: String) {
+        var seen = Set<Int32>()
+        for r in records where r.topic == topic {
+            guard let p = r.partition, seen.insert(p).inserted else { continue }
+            ownership.awaitsRecords(TopicPartition(topic: topic, partition: p))
+        }
+    }
 }

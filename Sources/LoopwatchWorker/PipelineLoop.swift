@@ -150,6 +150,7 @@ final class PipelineLoop {
         core.tick(now: t) { owned.isCaughtUp($0) }
         records.removeAll(keepingCapacity: true)
         let alerts = core.drainOutput(now: t, into: &records)
+        if let r = config.kafka.repartitionTopic { noteRekeyed(records, topic: r) }
         if !records.isEmpty || !offsets.isEmpty {
             guard produce(records) else { return }
             uncommitted.add(records: records.count, alerts: alerts)

@@ -1,9 +1,9 @@
-/// Bounds-checked reader for the state encoding.
+/// Bounds-checked reader for the state encoding, over bytes it borrows (valid while it is used).
 struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     var isAtEnd: Bool { index == bytes.count }
     var remaining: Int { bytes.count - index }
@@ -34,7 +34,7 @@ struct ByteReader {
     mutating func string() throws(StateDecodingError) -> String {
         let n = try varint()
         guard n <= UInt64(remaining) else { throw StateDecodingError(code: "truncated", message: "string ends early") }
-        let s = String(decoding: bytes[index..<index + Int(n)], as: UTF8.self)
+        let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[index..<index + Int(n)]), as: UTF8.self)
         index += Int(n)
         return s
     }

@@ -173,6 +173,12 @@ extension ConversationState {
 
     /// Decodes a changelog value; throws on a corrupt or newer-version record.
     public static func decode(_ bytes: [UInt8]) throws(StateDecodingError) -> ConversationState {
+        let result = bytes.withUnsafeBytes { buffer in Result { () throws(StateDecodingError) in try decode(buffer) } }
+        return try result.get()
+    }
+
+    /// Decodes a changelog value from bytes borrowed for the call (e.g. a Kafka message in place).
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(StateDecodingError) -> ConversationState {
         var r = ByteReader(bytes)
         let version = try r.u8()
         guard version >= 1, version <= encodingVersion else {

@@ -64,6 +64,7 @@ extension SLAEngine {
     /// their `time` however far the watermark jumps.
     public mutating func advance(to newWatermark: Timestamp) {
         let target = max(watermark, newWatermark)
+        if !reevaluations.isEmpty { runReevaluations() }
         while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
             store[slot].armed = .max
@@ -74,7 +75,10 @@ extension SLAEngine {
     }
 
     /// The earliest pending deadline (for a caller that sleeps until then).
-    public var nextDeadline: Timestamp? { scheduler.nextDue.map { Timestamp(millis: $0) } }
+    public var nextDeadline: Timestamp? {
+        if !reevaluations.isEmpty { return Timestamp(millis: Int64.min) }
+        return scheduler.nextDue.map { Timestamp(millis: $0) }
+    }
 
     // MARK: Evaluation
 
@@ -310,6 +314,27 @@ extension SLAEngine {
         if due < store[slot].armed {
             scheduler.schedule(slot, at: due)
             store[slot].armed = due
+        }
+    }
+
+    /// Has `slot` evaluated at the next `advance`, before every timer — as a timer armed at
+    /// `Int64.min` would be, in slot order, but without a heap entry.
+    mutating func armNow(_ slot: Int32) {
+        guard store[slot].armed != Int64.min else { return }
+        if store[slot].armed != .max { scheduler.cancel(slot) }
+        store[slot].armed = Int64.min
+        reevaluations.append(slot)
+    }
+
+    /// Evaluates the slots `armNow` queued, in slot order (a slot freed and reused meanwhile
+    /// may be listed twice: only its first visit finds it still marked).
+    mutating func runReevaluations() {
+        var slots: [Int32] = []
+        swap(&slots, &reevaluations)
+        slots.sort()
+        for slot in slots where store[slot].armed == Int64.min {
+            store[slot].armed = .max
+            evaluate(slot)
         }
     }
 

@@ -91,6 +91,10 @@ public struct SLAEngine: Sendable {
     /// The conversations: slots, their index and cache warming.
     var store = ConversationStore()
     var scheduler = DeadlineScheduler()
+    /// Slots to evaluate at the next `advance` before any timer (restored or reloaded
+    /// conversations, marked `armed == Int64.min`): a list instead of a heap entry each, which
+    /// would be pushed to the root and popped again for every restored conversation.
+    var reevaluations: [Int32] = []
     /// Folds in roughly increasing `due` order (they follow event time): consumed from
     /// `foldHead` while due. Cheaper than the heap for the most frequent timer of all — the one
     /// that folds an answered concern away — because it needs no order: a fold emits nothing.
@@ -279,7 +283,7 @@ public struct SLAEngine: Sendable {
         let open = state.history.contains { $0.kind == .message }
         store[slot].hasOpenConcern = open
         openConcerns += (open ? 1 : 0) - (wasOpen ? 1 : 0)
-        arm(slot, at: Int64.min)
+        armNow(slot)
     }
 
     /// Swaps in new policies and re-evaluates every conversation: open concerns keep the time
@@ -318,7 +322,7 @@ public struct SLAEngine: Sendable {
             }
             store[slot].state = st
             if touched { markDirty(slot) }
-            arm(slot, at: Int64.min)
+            armNow(slot)
         }
         advance(to: watermark)
         return report

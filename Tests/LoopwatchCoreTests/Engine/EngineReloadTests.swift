@@ -49,4 +49,30 @@ import Testing
         #expect(alerts[0].detectedLate)
         #expect(alerts[0].time == EngineHarness.t(15))
     }
+
+    @Test func restoredConversationsAreEvaluatedOnceEachAtTheNextAdvance() {
+        let policy = Policy(name: "p", firstResponse: .minutes(15))
+        var first = EngineHarness(policies: [policy])
+        first.customer(0, conv: "a")
+        first.customer(1, conv: "b")
+        first.customer(2, conv: "c")
+        var changelog: [String: [UInt8]] = [:]
+        first.engine.drainChanges { changelog[$0] = $1 }
+
+        var second = EngineHarness(policies: [policy])
+        let restore = { (engine: inout SLAEngine, id: String) in
+            engine.restore(conversationID: id, state: try? ConversationState.decode(changelog[id]!))
+        }
+        restore(&second.engine, "a")
+        restore(&second.engine, "b")
+        second.engine.restore(conversationID: "a", state: nil)  // a tombstone frees a's slot…
+        restore(&second.engine, "c")  // …and c takes it
+        restore(&second.engine, "b")  // b twice (an uncompacted changelog)
+        #expect(second.engine.nextDeadline == Timestamp(millis: Int64.min), "due at once: evaluated next advance")
+        second.advance(to: 1)
+        #expect(second.engine.nextDeadline == EngineHarness.t(16), "rebuilt from the state: b's deadline first")
+        second.advance(to: 60)
+        #expect(second.summary == ["breached b first_response @16", "breached c first_response @17"])
+        #expect(second.engine.conversationCount == 2)
+    }
 }

@@ -64,20 +64,27 @@ wait "$first" 2>/dev/null || true
 
 restart=$(now_ms)
 "$BIN" run --config "$WORK/lw.yaml" --instance-id r1 >"$WORK/second.log" 2>&1 &
-pids+=($!)
+second=$!
+pids+=($second)
 disown
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "127.0.0.1:$MPORT/readyz")" = 200 ]; do sleep 0.01; done
 ready=$(( $(now_ms) - restart ))
-python3 - "$WORK/second.log" "$N" "$ready" <<'PY'
+# CPU time the restarted process used until ready (utime + stime, in clock ticks): unlike the
+# wall time, barely moved by other load on the machine.
+cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$second/stat")
+python3 - "$WORK/second.log" "$N" "$ready" "$cpu" <<'PY'
 import re, sys
-records = seconds = 0.0
+records = 0
+span = 0.0
 for line in open(sys.argv[1]):
     if "partition restored" in line:
         records += int(re.search(r"records=(\d+)", line).group(1))
-        seconds += float(re.search(r'took="?([0-9.e-]+) seconds', line).group(1))
-n, ready = int(sys.argv[2]), int(sys.argv[3])
+        # "took" is from the start of the restore (all partitions are read together): the
+        # restore lasts until the last partition is complete.
+        span = max(span, float(re.search(r'took="?([0-9.e-]+) seconds', line).group(1)))
+n, ready, cpu = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 print(f"| kill -9 → restarted instance ready (joined, {records:,.0f} state records restored, 16 partitions) | "
-      f"**{ready / 1000:.2f} s** | ≤ 3 s |")
-print(f"| restore rate (sum of the 16 partitions' restore times: {seconds:.2f} s) | "
-      f"**{records / seconds / 1000:,.0f}k records/s** | ≥ 1M records/s |")
+      f"**{ready / 1000:.2f} s** (CPU {cpu} s) | ≤ 3 s |")
+print(f"| restore rate (16 partitions read together, done after {span:.2f} s) | "
+      f"**{records / span / 1000:,.0f}k records/s** | ≥ 1M records/s |")
 PY

@@ -112,6 +112,100 @@ public final class KafkaPartitionReader: Sendable {
         }
     }
 
+    /// Reads every partition of `partitions` in `topic` from its beginning to its current end, all
+    /// at once (one assignment: librdkafka fetches them together while `record` runs), handing
+    /// each record in place to `record` — key and value are valid only during the call — and
+    /// calling `end` once per partition when it is complete, with its record count. Records of a
+    /// partition arrive in offset order; partitions interleave. Empty partitions end first,
+    /// without a fetch. Blocks.
+    /// - Parameters:
+    ///   - maxBatch: maximum records taken from librdkafka's queue per call.
+    ///   - idleTimeout: fail if neither records nor an end arrive for this long.
+    /// - Throws: ``KafkaError`` (closed, watermark query failure, idle timeout naming the
+    ///   partitions still open, fatal error) or whatever `record` or `end` throws; partitions
+    ///   `end` was not called for are then incomplete.
+    public func readAll(
+        topic: String,
+        partitions: [Int32],
+        maxBatch: Int = 10_000,
+        idleTimeout: Duration = .seconds(30),
+        record: (_ partition: Int32, _ key: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer?) throws -> Void,
+        end: (_ partition: Int32, _ records: Int) throws -> Void
+    ) throws {
+        guard !closed.withLock({ $0 }) else { throw KafkaError.closed("partition reader") }
+        let wanted = Array(Set(partitions)).sorted()
+        guard let largest = wanted.last, wanted.first! >= 0 else { return }
+        // Per partition number: -1 not read here, -2 complete, else the count so far.
+        var counts = [Int](repeating: -1, count: Int(largest) + 1)
+        var open: [TopicPartitionOffset] = []
+        for p in wanted {
+            var low: Int64 = 0
+            var high: Int64 = 0
+            try KafkaError.check(
+                rd_kafka_query_watermark_offsets(
+                    client.kafka, topic, p, &low, &high, Int32(idleTimeout.kafkaMilliseconds)),
+                context: "query watermarks of \(topic)[\(p)]")
+            if high > low {
+                counts[Int(p)] = 0
+                open.append(TopicPartitionOffset(topic: topic, partition: p, offset: TopicPartitionOffset.beginning))
+            } else {
+                counts[Int(p)] = -2
+                try end(p, 0)
+            }
+        }
+        client.serveLogs()
+        guard !open.isEmpty else { return }
+        var remaining = open.count
+
+        let start = RdKafkaTopicPartitionList(open)
+        try KafkaError.check(rd_kafka_assign(client.kafka, start.pointer), context: "assign \(topic) \(wanted)")
+        defer {
+            _ = rd_kafka_assign(client.kafka, nil)
+            client.serveLogs()
+        }
+        // Messages carry their topic as a handle: its name is compared once per handle.
+        var topicHandle: OpaquePointer?
+        let clock = ContinuousClock()
+        var lastProgress = clock.now
+        while remaining > 0 {
+            let events = try queue.consumeBorrowed(maxMessages: maxBatch, timeout: .milliseconds(5)) { message in
+                let m = message.pointee
+                let p = Int(m.partition)
+                guard p >= 0, p < counts.count, counts[p] >= 0, let rkt = m.rkt else { return }
+                if rkt != topicHandle {
+                    guard String(cString: rd_kafka_topic_name(rkt)) == topic else { return }
+                    topicHandle = rkt
+                }
+                counts[p] += 1
+                try record(
+                    m.partition,
+                    m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
+                    m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) })
+            }
+            client.serveLogs()
+            var progressed = events.records > 0
+            for eof in events.endOfPartition where eof.topic == topic {
+                let p = Int(eof.partition)
+                guard p >= 0, p < counts.count, counts[p] >= 0 else { continue }
+                let n = counts[p]
+                counts[p] = -2
+                remaining -= 1
+                progressed = true
+                try end(eof.partition, n)
+            }
+            if events.errors.contains(where: \.isFatal), let fatal = client.fatalError() {
+                throw fatal
+            }
+            if progressed {
+                lastProgress = clock.now
+            } else if clock.now - lastProgress > idleTimeout {
+                let pending = wanted.filter { counts[Int($0)] >= 0 }
+                throw KafkaError(
+                    code: .timedOut, message: "no progress reading \(topic)\(pending) for \(idleTimeout)")
+            }
+        }
+    }
+
     /// Releases the consumer. Idempotent.
     public func close() {
         let wasClosed = closed.withLock { closed in

@@ -252,10 +252,9 @@ final class PipelineLoop {
         _ = core.drainStats()
         records.removeAll()
         offsets.removeAll()
-        for p in core.ownedPartitions {
-            core.close(partition: p)
-            restore(partition: p)
-        }
+        let owned = core.ownedPartitions
+        for p in owned { core.close(partition: p) }
+        restore(partitions: owned)
         ownership.rewound()
         rewindToCommitted(ownership.assigned.sorted())
         updateStatus()
@@ -289,7 +288,7 @@ final class PipelineLoop {
         case .assigned(let partitions):
             let numbers = ownership.assign(partitions, holding: Set(core.ownedPartitions))
             status.set(ready: false, status: "restoring \(numbers.count) partition(s)")
-            for p in numbers { restore(partition: p) }
+            restore(partitions: numbers)
             logger.info("partitions assigned", metadata: ["partitions": "\(Self.describe(partitions))"])
         case .revoked(let partitions):
             // Finish what was processed for them: commit now, synchronously, before they move.
@@ -314,34 +313,45 @@ final class PipelineLoop {
         for p in ownership.release(partitions) { core.close(partition: p) }
     }
 
-    /// Restores partition `p` from the state topic; on failure pauses its input and retries later.
-    func restore(partition p: Int32) {
+    /// Restores partitions `numbers` from the state topic, all in one read (librdkafka fetches
+    /// them together while the engines are rebuilt here); each partition's input resumes as
+    /// soon as it is complete. On failure the partitions not complete are paused and retried later.
+    func restore(partitions numbers: [Int32]) {
+        guard !numbers.isEmpty else { return }
         let started = ContinuousClock.now
-        core.open(partition: p)
+        for p in numbers { core.close(partition: p) }
+        var restore = core.beginRestore(of: numbers)
+        defer { core.noteRestored(restore) }
+        var complete: Set<Int32> = []
         do {
-            let count = try reader.read(topic: config.kafka.stateTopic, partition: p) { batch in
-                for m in batch { self.core.restore(partition: p, key: m.key, value: m.value) }
+            try reader.readAll(topic: config.kafka.stateTopic, partitions: numbers) { p, key, value in
+                restore.apply(partition: p, key: key, value: value)
+            } end: { p, count in
+                complete.insert(p)
+                core.adopt(partition: p, from: &restore)
+                let took = ContinuousClock.now - started
+                metrics.restoreDuration.record(seconds(took))
+                if ownership.restored(p) { try? consumer.resume(ownership.inputs(of: p)) }
+                logger.info(
+                    "partition restored",
+                    metadata: [
+                        "partition": "\(p)", "records": "\(count)",
+                        "conversations": "\(core.engines[p]?.conversationCount ?? 0)", "took": "\(took)",
+                    ])
             }
-            let took = ContinuousClock.now - started
-            metrics.restoreDuration.record(seconds(took))
-            if ownership.restored(p) { try? consumer.resume(ownership.inputs(of: p)) }
-            logger.info(
-                "partition restored",
-                metadata: [
-                    "partition": "\(p)", "records": "\(count)",
-                    "conversations": "\(core.engines[p]?.conversationCount ?? 0)", "took": "\(took)",
-                ])
         } catch {
+            let failed = numbers.filter { !complete.contains($0) }
             logger.error(
-                "restoring partition failed; its input is paused until it succeeds",
-                metadata: ["partition": "\(p)", "error": "\(error)"])
-            core.close(partition: p)
-            if ownership.restoreFailed(p) { try? consumer.pause(ownership.inputs(of: p)) }
+                "restoring partitions failed; their input is paused until it succeeds",
+                metadata: ["partitions": "\(failed)", "error": "\(error)"])
+            for p in failed {
+                if ownership.restoreFailed(p) { try? consumer.pause(ownership.inputs(of: p)) }
+            }
         }
     }
 
     func retryRestores() {
-        for p in ownership.unrestored.sorted() { restore(partition: p) }
+        restore(partitions: ownership.unrestored.sorted())
         if !ownership.unrestored.isEmpty { ownership.retryFailed() }
         updateStatus()
     }

@@ -105,25 +105,38 @@ struct ProcessingCore {
         maxSeen[p] = nil
     }
 
-    /// Loads one changelog record of partition `p`; false when the record is corrupt (skipped:
-    /// the conversation starts afresh rather than the partition never starting).
+    /// Loads one changelog record of partition `p` (opened with ``open(partition:)``); false when
+    /// the record is corrupt (skipped: the conversation starts afresh rather than the partition
+    /// never starting). The worker restores through ``beginRestore(of:)`` instead.
     @discardableResult
     mutating func restore(partition p: Int32, key: [UInt8]?, value: [UInt8]?) -> Bool {
-        guard let key, engines[p] != nil else { return false }
-        let id = String(decoding: key, as: UTF8.self)
-        stats.restoredRecords += 1
-        guard let value else {
-            engines[p]!.restore(conversationID: id, state: nil)
-            return true
+        guard let key, engines.index(forKey: p) != nil else { return false }
+        let load = key.withUnsafeBytes { key in
+            guard let value else { return ChangelogRestore.load(key: key, value: nil, into: &engines[p]!) }
+            return value.withUnsafeBytes { value in ChangelogRestore.load(key: key, value: value, into: &engines[p]!) }
         }
-        do {
-            let state = try ConversationState.decode(value)
-            engines[p]!.restore(conversationID: id, state: state)
-            return true
-        } catch {
-            stats.corruptStateRecords += 1
-            return false
-        }
+        if load != .skipped { stats.restoredRecords += 1 }
+        if load == .corrupt { stats.corruptStateRecords += 1 }
+        return load == .loaded
+    }
+
+    /// Fresh engines for partitions `numbers`, to be filled from the changelog and then adopted
+    /// one by one with ``adopt(partition:from:)``.
+    func beginRestore(of numbers: [Int32]) -> ChangelogRestore {
+        ChangelogRestore(partitions: numbers) { SLAEngine(policies: policies, settings: engineSettings) }
+    }
+
+    /// Starts owning partition `p` with the engine `restore` rebuilt for it.
+    mutating func adopt(partition p: Int32, from restore: inout ChangelogRestore) {
+        guard let engine = restore.take(partition: p) else { return }
+        engines[p] = engine
+        maxSeen[p] = nil
+    }
+
+    /// Counts what a restore loaded, for the metrics.
+    mutating func noteRestored(_ restore: ChangelogRestore) {
+        stats.restoredRecords += restore.records
+        stats.corruptStateRecords += restore.corrupt
     }
 
     /// Stops owning partition `p`, dropping its state (it lives on in the changelog).
@@ -190,7 +203,10 @@ struct ProcessingCore {
     /// has seen, so a backlog never produces false breaches.
     mutating func tick(now: Timestamp, caughtUp: (Int32) -> Bool) {
         let lateness = processing.allowedLateness
-        for p in engines.keys {
+        // Over a copy of the keys: iterating `engines.keys` itself would hold the dictionary's
+        // storage, so the first mutation below copies the dictionary and every engine in it is
+        // then shared — each engine's first write would copy its whole store (every tick).
+        for p in Array(engines.keys) {
             var wm = now - lateness
             if !caughtUp(p) { wm = min(wm, (maxSeen[p] ?? .distantPast) - lateness) }
             engines[p]!.wallClock = now
@@ -204,7 +220,7 @@ struct ProcessingCore {
         channelLabels.reload(new)
         decoder.projection = EventProjection(for: new)
         var total = SLAEngine.ReloadReport()
-        for p in engines.keys {
+        for p in Array(engines.keys) {  // a copy of the keys: see `tick`
             let r = engines[p]!.reload(policies: new)
             total.openConcerns += r.openConcerns
             total.rematched += r.rematched

@@ -116,7 +116,8 @@ public final class WorkerMetrics: Sendable {
         restoreDuration = registry.makeValueHistogram(
             descriptor: Self.named(
                 "loopwatch_restore_duration_seconds",
-                "Time to restore one partition's conversations from the changelog."),
+                "Time from the start of a restore until one partition's conversations are rebuilt from the "
+                    + "changelog (partitions assigned together are read together)."),
             buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300])
         var reloads: [String: Counter] = [:]
         for r in ["applied", "rejected"] {

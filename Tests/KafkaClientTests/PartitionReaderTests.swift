@@ -1,0 +1,75 @@
+import KafkaClient
+import Testing
+
+@Suite struct PartitionReaderTests {
+    typealias T = TestSupport
+
+    /// What `readAll` delivered: records per partition in arrival order, and the ends.
+    struct Read: Sendable {
+        var records: [Int32: [String]] = [:]
+        var ends: [(Int32, Int)] = []
+    }
+
+    @Test func readAllReadsEveryPartitionToItsEndAtOnce() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("readall")
+        try cluster.createTopic(name: topic, partitions: 4)
+        let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
+        let counts: [Int32: Int] = [0: 700, 1: 0, 2: 3, 3: 1]  // partition 1 stays empty
+        for (p, n) in counts {
+            for i in 0..<n {
+                try producer.enqueue(
+                    KafkaProducerRecord(
+                        topic: topic, partition: p, key: T.bytes("k\(p)-\(i)"),
+                        value: i == 1 ? nil : T.bytes("v\(p)-\(i)")),
+                    maxBlock: .seconds(10))
+            }
+        }
+        try await DedicatedThread.run {
+            try producer.flush(timeout: .seconds(20))
+            producer.shutdown()
+        }
+
+        let read = try await T.blocking {
+            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
+            defer { reader.close() }
+            var read = Read()
+            try reader.readAll(topic: topic, partitions: [3, 0, 1, 2, 0], maxBatch: 64) { p, key, value in
+                #expect(!read.ends.contains { $0.0 == p }, "a record of partition \(p) after its end")
+                let k = key.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                read.records[p, default: []].append(value == nil ? "\(k)=null" : k)
+            } end: { p, n in
+                read.ends.append((p, n))
+            }
+            return read
+        }
+        #expect(read.ends.map(\.0).sorted() == [0, 1, 2, 3], "each partition ends once")
+        #expect(read.ends.first?.0 == 1, "the empty partition ends without a fetch, first")
+        for (p, n) in read.ends { #expect(n == counts[p], "partition \(p)") }
+        for (p, n) in counts where n > 0 {
+            let expected = (0..<n).map { i in i == 1 ? "k\(p)-\(i)=null" : "k\(p)-\(i)" }
+            #expect(read.records[p] == expected, "partition \(p): every record once, in offset order")
+        }
+        #expect(read.records[1] == nil)
+    }
+
+    @Test func readAllOfOnlyEmptyPartitionsEndsThemAll() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let topic = T.unique("readall-empty")
+        try cluster.createTopic(name: topic, partitions: 2)
+        let ends = try await T.blocking {
+            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
+            defer { reader.close() }
+            var ends: [Int32: Int] = [:]
+            try reader.readAll(topic: topic, partitions: [0, 1]) { _, _, _ in
+                Issue.record("no records expected")
+            } end: { p, n in
+                ends[p] = n
+            }
+            return ends
+        }
+        #expect(ends == [0: 0, 1: 0])
+    }
+}

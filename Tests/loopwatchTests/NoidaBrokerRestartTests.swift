@@ -11,7 +11,7 @@ import Testing
 /// times that transaction out.
 ///
 /// Only with `LOOPWATCH_NOIDA_BROKER_FAULTS=1` (as the chaos suite's broker restarts): it does not
-/// pass reliably yet — in about two runs of three a few conversations sent *after* the restart are
+/// pass reliably yet — in three runs of five a few conversations sent *after* the restart are
 /// never breached (no error in the worker's log, which it leaves in `$TMPDIR/noida-broker-restart.log`).
 @Suite(
     .serialized, .noidaAvailable, .noida,

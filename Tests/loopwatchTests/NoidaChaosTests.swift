@@ -28,6 +28,9 @@ import Testing
         let seconds = env["LOOPWATCH_CHAOS_SECONDS"].flatMap(Double.init) ?? 20
         var rng = SplitMix(seed: seed)
 
+        // LOOPWATCH_CHAOS_DEBUG=<librdkafka debug contexts> (e.g. msg): the workers log at debug
+        // level with those contexts, to see what a client waited on or skipped.
+        let debug = env["LOOPWATCH_CHAOS_DEBUG"].flatMap { $0.isEmpty ? nil : $0 }
         let broker = try NoidaBroker.suiteBroker()
         let topics = NoidaTopics(broker: broker, prefix: "chaos", partitions: 4)
         try topics.create()
@@ -40,6 +43,7 @@ import Testing
                   alert_topic: \(topics.alertTopic)
                   state_topic: \(topics.state)
                   dead_letter_topic: \(topics.deadLetter)
+                \(debug.map { "  properties: { debug: \"\($0)\" }" } ?? "")
                 """)
         let path = try temporaryFile("chaos.yaml", yaml)
         let t0 = Timestamp.wallClock() + .seconds(8)  // after the workers are ready
@@ -54,8 +58,9 @@ import Testing
             let k = kinds.randomElement(using: &rng)!
             faults.append((Double.random(in: 1...(seconds - 1), using: &rng), k, Int.random(in: 0...1, using: &rng)))
         }
-        // Broker restarts only where asked for (make chaos): they expose a worker crash after
-        // recovery (below) and a stall after it, both still open, so CI runs the worker faults.
+        // Broker restarts only where asked for (make chaos): after one, the partitions the worker's
+        // fatally failed transaction wrote to stay unreadable (read_committed) for a minute or more
+        // (README, "What each test broker shows"), so CI runs the worker faults.
         let brokerFaults = env["LOOPWATCH_CHAOS_SECONDS"] != nil || env["LOOPWATCH_NOIDA_BROKER_FAULTS"] == "1"
         if !brokerFaults { faults.removeAll { $0.kind == .brokerKill9 } }
         faults.sort { $0.at < $1.at }
@@ -66,10 +71,12 @@ import Testing
                 .joined(separator: "\n"))
 
         let ids = ["n1", "n2"]
-        var started: [WorkerBox] = []
-        for id in ids {
-            started.append(WorkerBox(try LoopwatchProcess(["run", "--config", path, "--instance-id", id])))
+        @Sendable func worker(_ id: String) throws -> LoopwatchProcess {
+            let level = debug == nil ? [] : ["--log-level", "debug"]
+            return try LoopwatchProcess(["run", "--config", path, "--instance-id", id] + level)
         }
+        var started: [WorkerBox] = []
+        for id in ids { started.append(WorkerBox(try worker(id))) }
         let workers = started
         defer { for w in workers where w.process.isRunning { w.process.signal(SIGKILL) } }
         let producer = try TransactionalInput(bootstrap: broker.bootstrapServers, id: "chaos-input-\(seed)")
@@ -117,6 +124,7 @@ import Testing
             group.addTask {
                 var pending = faultList.filter { $0.kind != .brokerKill9 }[...]
                 var resumeAt: [Int: ContinuousClock.Instant] = [:]
+                var kills = 0
                 while !done.isSet {
                     for (i, box) in workers.enumerated() where !box.process.isRunning {
                         let status = try await box.process.exitStatus()
@@ -127,7 +135,7 @@ import Testing
                             $0.contains("Swift runtime failure")
                         }
                         crashes.append("worker \(ids[i]) exited \(status) (\(why ?? "?")); its log: \(file)")
-                        box.process = try LoopwatchProcess(["run", "--config", path, "--instance-id", ids[i]])
+                        box.process = try worker(ids[i])
                     }
                     for (i, at) in resumeAt where ContinuousClock.now >= at {
                         workers[i].process.signal(SIGCONT)
@@ -140,11 +148,12 @@ import Testing
                         case .kill9:
                             box.process.signal(SIGKILL)
                             _ = try await box.process.exitStatus()
+                            kills += 1
+                            let file = NSTemporaryDirectory() + "noida-chaos-\(seed)-\(ids[f.worker])-kill\(kills).log"
+                            try? box.process.stderr.write(toFile: file, atomically: true, encoding: .utf8)
                             resumeAt[f.worker] = nil
                             box.killed = true
-                            box.process = try LoopwatchProcess([
-                                "run", "--config", path, "--instance-id", ids[f.worker],
-                            ])
+                            box.process = try worker(ids[f.worker])
                         case .pause:
                             box.process.signal(SIGSTOP)
                             resumeAt[f.worker] = .now + .seconds(3)  // well inside session.timeout.ms (30 s)

@@ -189,4 +189,19 @@ public final class KafkaProducer: Sendable {
     {
         try client.partitionCounts(topics: topics, timeout: timeout)
     }
+
+    /// Gets `topics` ready to be produced to: creates this producer's handle of each and loads
+    /// its metadata, so that the first record to a topic is partitioned and sent at once.
+    /// Without it librdkafka learns the partitions of a topic it first produces to only at its
+    /// next topic scan, up to a second later, and the topic's records (and a transaction's
+    /// commit, which flushes them) wait for it. Call it once, before the first record.
+    /// - Returns: the partition count of each topic the cluster knows; unknown topics are absent.
+    public func prepareTopics(_ topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int]
+    {
+        var counts: [String: Int] = [:]
+        for topic in topics where counts[topic] == nil {
+            if let n = try client.loadTopic(topic, timeout: timeout) { counts[topic] = n }
+        }
+        return counts
+    }
 }

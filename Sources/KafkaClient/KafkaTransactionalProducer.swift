@@ -129,4 +129,12 @@ public final class KafkaTransactionalProducer: Sendable {
     {
         try producer.partitionCounts(topics: topics, timeout: timeout)
     }
+
+    /// Gets `topics` ready to be produced to, so the first transaction that writes to a topic
+    /// does not wait up to a second for its partitions; see ``KafkaProducer/prepareTopics(_:timeout:)``.
+    /// Writes nothing, opens no transaction.
+    public func prepareTopics(_ topics: [String], timeout: Duration = .seconds(10)) throws(KafkaError) -> [String: Int]
+    {
+        try producer.prepareTopics(topics, timeout: timeout)
+    }
 }

@@ -14,13 +14,20 @@ struct AtLeastOnceSink: OutputSink {
 
     var openedAt: ContinuousClock.Instant? { pending.openedAt }
 
-    init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration)
-        throws(KafkaError)
-    {
+    /// Creates the producer and gets the output `topics` ready (see ``TransactionalSink``).
+    init(
+        configuration: KafkaConfiguration, topics: [String], metrics: WorkerMetrics, logger: Logger,
+        timeout: Duration
+    ) throws(KafkaError) {
         producer = try KafkaProducer(configuration: configuration, logger: logger)
         self.metrics = metrics
         self.logger = logger
         self.timeout = timeout
+        do {
+            _ = try producer.prepareTopics(topics, timeout: min(timeout, .seconds(10)))
+        } catch {
+            logger.warning("cannot load the output topics' metadata", metadata: ["error": "\(error)"])
+        }
     }
 
     mutating func produce(_ records: [KafkaProducerRecord], offsets: [TopicPartition: Int64]) throws(KafkaError) {

@@ -64,18 +64,19 @@ final class PipelineLoop {
 
     private static func makeSink(_ pipeline: Pipeline) throws(KafkaError) -> (any OutputSink)? {
         let s = pipeline.settings
+        let topics = pipeline.config.kafka.outputTopics
         var backoff = Backoff.connect
         while !pipeline.stopRequested {
             do throws(KafkaError) {
                 switch pipeline.config.processing.guarantee {
                 case .atLeastOnce:
                     return try AtLeastOnceSink(
-                        configuration: s.plainProducer, metrics: pipeline.metrics, logger: pipeline.logger,
-                        timeout: .seconds(30))
+                        configuration: s.plainProducer, topics: topics, metrics: pipeline.metrics,
+                        logger: pipeline.logger, timeout: .seconds(30))
                 case .exactlyOnce:
                     return try TransactionalSink(
-                        configuration: s.transactionalProducer, metrics: pipeline.metrics, logger: pipeline.logger,
-                        timeout: .seconds(30))
+                        configuration: s.transactionalProducer, topics: topics, metrics: pipeline.metrics,
+                        logger: pipeline.logger, timeout: .seconds(30))
                 }
             } catch  where error.code == .invalidArgument {
                 throw error

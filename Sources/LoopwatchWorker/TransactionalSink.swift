@@ -14,15 +14,20 @@ struct TransactionalSink: OutputSink {
     private let metrics: WorkerMetrics
     private let logger: Logger
     private let timeout: Duration
+    /// Every topic a transaction may write to, made known to each producer before its first one.
+    private let topics: [String]
     private var pending = UncommittedOutput()
 
     var openedAt: ContinuousClock.Instant? { pending.openedAt }
 
-    /// Creates the producer and registers its `transactional.id` (fencing an older instance and
-    /// ending its open transaction).
-    init(configuration: KafkaConfiguration, metrics: WorkerMetrics, logger: Logger, timeout: Duration)
-        throws(KafkaError)
-    {
+    /// Creates the producer, registers its `transactional.id` (fencing an older instance and
+    /// ending its open transaction) and gets the output `topics` ready, so that the first
+    /// transaction writing to one of them commits as fast as the others. No transaction is
+    /// opened for that: nothing is written until the first ``produce(_:offsets:)``.
+    init(
+        configuration: KafkaConfiguration, topics: [String], metrics: WorkerMetrics, logger: Logger,
+        timeout: Duration
+    ) throws(KafkaError) {
         let producer = try KafkaTransactionalProducer(configuration: configuration, logger: logger)
         do {
             try producer.initTransactions(timeout: timeout)
@@ -34,6 +39,18 @@ struct TransactionalSink: OutputSink {
         self.metrics = metrics
         self.logger = logger
         self.timeout = timeout
+        self.topics = topics
+        prepareTopics()
+    }
+
+    /// Loads the output topics' metadata into the producer. A failure only costs the first
+    /// commit to a topic up to a second (librdkafka then finds the topic itself): logged, not thrown.
+    private func prepareTopics() {
+        do {
+            _ = try producer.prepareTopics(topics, timeout: min(timeout, .seconds(10)))
+        } catch {
+            logger.warning("cannot load the output topics' metadata", metadata: ["error": "\(error)"])
+        }
     }
 
     mutating func produce(_ records: [KafkaProducerRecord], offsets: [TopicPartition: Int64]) throws(KafkaError) {
@@ -72,6 +89,7 @@ struct TransactionalSink: OutputSink {
         while !stop() {
             do {
                 producer = try producer.reinitialized(timeout: timeout)
+                prepareTopics()
                 metrics.transactionsAborted.increment()
                 return
             } catch {

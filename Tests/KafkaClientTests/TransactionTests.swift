@@ -50,6 +50,38 @@ import Testing
         }
     }
 
+    /// Getting the output topics ready (their metadata loaded, so the first transaction that
+    /// writes to one does not wait for librdkafka's topic scan) reports their partitions and
+    /// writes nothing: a read_committed reader sees only the transaction that follows.
+    @Test func preparedTopicsReportPartitionsAndWriteNothing() async throws {
+        let cluster = try KafkaMockCluster(brokers: 1)
+        defer { cluster.destroy() }
+        let alerts = T.unique("alerts")
+        let state = T.unique("state")
+        try cluster.createTopic(name: alerts, partitions: 4)
+        try cluster.createTopic(name: state, partitions: 2)
+        let values = try await T.blocking { () throws -> [String] in
+            let producer = try KafkaTransactionalProducer(
+                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            defer { producer.shutdown() }
+            try producer.initTransactions(timeout: .seconds(10))
+            #expect(try producer.prepareTopics([alerts, state, alerts]) == [alerts: 4, state: 2])
+            try producer.beginTransaction()
+            for i in 0..<3 {
+                try producer.enqueue(KafkaProducerRecord(topic: alerts, partition: Int32(i), value: T.bytes("a-\(i)")))
+            }
+            try producer.commitTransaction(timeout: .seconds(10))
+            let consumer = try KafkaConsumer(
+                configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [alerts, state],
+                logger: T.logger)
+            defer { consumer.close() }
+            var values = try T.consume(consumer, count: 3).map { T.string($0.value)! }
+            values += try consumer.poll(maxMessages: 100, timeout: .milliseconds(300)).map { T.string($0.value)! }
+            return values
+        }
+        #expect(values.sorted() == ["a-0", "a-1", "a-2"])
+    }
+
     @Test func offsetsSentInTransactionAreCommittedWithIt() async throws {
         let cluster = try KafkaMockCluster(brokers: 3)
         defer { cluster.destroy() }

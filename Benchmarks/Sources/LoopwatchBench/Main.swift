@@ -491,15 +491,27 @@ struct LoopwatchBench {
         var processing = LoopwatchConfig.Processing()
         processing.allowedLateness = .zero
         processing.commitInterval = .init(millis: 100)
+        // BENCH_KAFKA_DEBUG=eos,topic,… passes librdkafka's `debug` to the worker's clients and
+        // BENCH_TRACE=1 prints the worker's log (with librdkafka's) to stderr, timestamped in ms.
+        // BENCH_KAFKA_PROPS=linger.ms=1,compression.type=none adds `kafka.properties` (A/B of settings).
+        let env = ProcessInfo.processInfo.environment
+        var properties = env["BENCH_KAFKA_DEBUG"].map { ["debug": $0] } ?? [:]
+        for pair in (env["BENCH_KAFKA_PROPS"] ?? "").split(separator: ",") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if kv.count == 2 { properties[kv[0]] = kv[1] }
+        }
+        let traced = env["BENCH_TRACE"] == "1" || env["BENCH_KAFKA_DEBUG"] != nil
+        let workerLogger = traced ? TraceLogHandler.logger : logger
         let config = LoopwatchConfig(
-            kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "delay"), processing: processing,
+            kafka: .init(bootstrapServers: c.bootstrapServers, groupID: "delay", properties: properties),
+            processing: processing,
             policies: PolicySet([
                 Policy(name: "fast", firstResponse: .seconds(2), nextResponse: .seconds(2), version: "v")
             ]))
         let status = WorkerStatus()
         let metrics = WorkerMetrics()
         let worker = WorkerService(
-            config: config, readConfig: { config }, instanceID: "delay", logger: logger, metrics: metrics,
+            config: config, readConfig: { config }, instanceID: "delay", logger: workerLogger, metrics: metrics,
             status: status, notifier: SystemdNotifier(environment: [:]))
         let bootstrap = c.bootstrapServers
         let services = ServiceGroup(configuration: .init(services: [.init(service: worker)], logger: logger))
@@ -617,4 +629,27 @@ final class ReaderReady: Sendable {
     private let flag = Mutex(false)
     func set() { flag.withLock { $0 = true } }
     var isSet: Bool { flag.withLock { $0 } }
+}
+
+/// The worker's log on stderr with millisecond wall-clock stamps (`BENCH_TRACE=1`), to line its
+/// cycles up with librdkafka's `debug` output.
+struct TraceLogHandler: LogHandler {
+    static let logger = Logger(label: "worker", factory: { _ in TraceLogHandler() })
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .debug
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let ms = Timestamp.wallClock().millis
+        let stamp = String(format: "%02d:%02d.%03d", (ms / 60_000) % 60, (ms / 1000) % 60, ms % 1000)
+        var meta = metadata
+        if let m = event.metadata { meta.merge(m) { $1 } }
+        let pairs = meta.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }
+        let extra = pairs.isEmpty ? "" : " " + pairs.joined(separator: " ")
+        FileHandle.standardError.write(Data("\(stamp) \(event.level) \(event.message)\(extra)\n".utf8))
+    }
 }

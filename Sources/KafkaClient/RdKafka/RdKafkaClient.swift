@@ -142,4 +142,27 @@ final class RdKafkaClient: @unchecked Sendable {
         }
         return counts
     }
+
+    /// Creates this client's handle of `topic` and loads the topic's metadata through it, so the
+    /// client knows its partitions from now on. Returns the partition count, nil when the
+    /// cluster does not know the topic.
+    func loadTopic(_ topic: String, timeout: Duration) throws(KafkaError) -> Int? {
+        guard let handle = rd_kafka_topic_new(kafka, topic, nil) else {
+            throw KafkaError.from(rd_kafka_last_error(), context: "topic \(topic)")
+        }
+        // librdkafka keeps the topic (its partitions hold it) after the application's handle goes.
+        defer { rd_kafka_topic_destroy(handle) }
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let err = rd_kafka_metadata(kafka, 0, handle, &metadata, Int32(timeout.kafkaMilliseconds))
+        try KafkaError.check(err, context: "metadata request for \(topic)")
+        guard let metadata else { return nil }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        for i in 0..<Int(metadata.pointee.topic_cnt) {
+            let t = metadata.pointee.topics[i]
+            if String(cString: t.topic) == topic, t.err == RD_KAFKA_RESP_ERR_NO_ERROR, t.partition_cnt > 0 {
+                return Int(t.partition_cnt)
+            }
+        }
+        return nil
+    }
 }

@@ -67,14 +67,9 @@ public final class KafkaPartitionReader: Sendable {
         _ body: ([KafkaConsumerMessage]) throws -> Void
     ) throws -> Int {
         guard !closed.withLock({ $0 }) else { throw KafkaError.closed("partition reader") }
-        var low: Int64 = 0
-        var high: Int64 = 0
-        try KafkaError.check(
-            rd_kafka_query_watermark_offsets(
-                client.kafka, topic, partition, &low, &high, Int32(idleTimeout.kafkaMilliseconds)),
-            context: "query watermarks of \(topic)[\(partition)]")
+        let empty = try isEmpty(topic: topic, partition: partition, timeout: idleTimeout)
         client.serveLogs()
-        guard high > low else { return 0 }
+        guard !empty else { return 0 }
 
         let start = RdKafkaTopicPartitionList([
             TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)
@@ -139,13 +134,7 @@ public final class KafkaPartitionReader: Sendable {
         var counts = [Int](repeating: -1, count: Int(largest) + 1)
         var open: [TopicPartitionOffset] = []
         for p in wanted {
-            var low: Int64 = 0
-            var high: Int64 = 0
-            try KafkaError.check(
-                rd_kafka_query_watermark_offsets(
-                    client.kafka, topic, p, &low, &high, Int32(idleTimeout.kafkaMilliseconds)),
-                context: "query watermarks of \(topic)[\(p)]")
-            if high > low {
+            if try !isEmpty(topic: topic, partition: p, timeout: idleTimeout) {
                 counts[Int(p)] = 0
                 open.append(TopicPartitionOffset(topic: topic, partition: p, offset: TopicPartitionOffset.beginning))
             } else {
@@ -168,21 +157,29 @@ public final class KafkaPartitionReader: Sendable {
         let clock = ContinuousClock()
         var lastProgress = clock.now
         while remaining > 0 {
+            var failure: (any Error)?
             let events = try queue.consumeBorrowed(maxMessages: maxBatch, timeout: .milliseconds(5)) { message in
                 let m = message.pointee
                 let p = Int(m.partition)
-                guard p >= 0, p < counts.count, counts[p] >= 0, let rkt = m.rkt else { return }
+                guard p >= 0, p < counts.count, counts[p] >= 0, let rkt = m.rkt else { return true }
                 if rkt != topicHandle {
-                    guard String(cString: rd_kafka_topic_name(rkt)) == topic else { return }
+                    guard String(cString: rd_kafka_topic_name(rkt)) == topic else { return true }
                     topicHandle = rkt
                 }
                 counts[p] += 1
-                try record(
-                    m.partition,
-                    m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
-                    m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) })
+                do {
+                    try record(
+                        m.partition,
+                        m.key.map { UnsafeRawBufferPointer(start: $0, count: m.key_len) },
+                        m.payload.map { UnsafeRawBufferPointer(start: $0, count: m.len) })
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
             }
             client.serveLogs()
+            if let failure { throw failure }
             var progressed = events.records > 0
             for eof in events.endOfPartition where eof.topic == topic {
                 let p = Int(eof.partition)
@@ -204,6 +201,17 @@ public final class KafkaPartitionReader: Sendable {
                     code: .timedOut, message: "no progress reading \(topic)\(pending) for \(idleTimeout)")
             }
         }
+    }
+
+    /// Whether `topic`/`partition` holds no records (its watermarks, asked of the broker).
+    private func isEmpty(topic: String, partition: Int32, timeout: Duration) throws(KafkaError) -> Bool {
+        var low: Int64 = 0
+        var high: Int64 = 0
+        try KafkaError.check(
+            rd_kafka_query_watermark_offsets(
+                client.kafka, topic, partition, &low, &high, Int32(timeout.kafkaMilliseconds)),
+            context: "query watermarks of \(topic)[\(partition)]")
+        return high <= low
     }
 
     /// Releases the consumer. Idempotent.

@@ -8,6 +8,7 @@ extension PipelineLoop {
     func restore(partitions numbers: [Int32]) {
         guard !numbers.isEmpty else { return }
         let started = ContinuousClock.now
+        // Any engine held for them goes first: a failed read must leave none behind.
         for p in numbers { core.close(partition: p) }
         var restore = core.beginRestore(of: numbers)
         defer { core.noteRestored(restore) }

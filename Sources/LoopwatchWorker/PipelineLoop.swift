@@ -253,9 +253,7 @@ final class PipelineLoop {
         _ = core.drainStats()
         records.removeAll()
         offsets.removeAll()
-        let owned = core.ownedPartitions
-        for p in owned { core.close(partition: p) }
-        restore(partitions: owned)
+        restore(partitions: core.ownedPartitions)  // drops their engines first
         ownership.rewound()
         rewindToCommitted(ownership.assigned.sorted())
         updateStatus()

@@ -173,7 +173,7 @@ struct ProcessingCore {
                 j = batch.index(after: j)
                 n += 1
             }
-            if engines[p] == nil { open(partition: p) }
+            if engines.index(forKey: p) == nil { open(partition: p) }  // no engine copy to ask
             for m in batch[i..<j] {
                 let bad: BadEvent?
                 if let value = m.value {

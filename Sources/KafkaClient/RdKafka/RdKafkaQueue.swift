@@ -29,36 +29,12 @@ final class RdKafkaQueue: @unchecked Sendable {
     /// Blocks for at most `timeout` waiting for up to `maxMessages` messages; serves
     /// callbacks (rebalance, logs forwarded to this queue) on the calling thread.
     func consumeBatch(maxMessages: Int, timeout: Duration) throws(KafkaError) -> Batch {
-        let capacity = max(1, maxMessages)
-        let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
-        defer { buffer.deallocate() }
-        let count = rd_kafka_consume_batch_queue(pointer, Int32(timeout.kafkaMilliseconds), buffer, capacity)
-        if count < 0 {
-            throw KafkaError.from(rd_kafka_last_error(), context: "consume batch")
+        var messages: [KafkaConsumerMessage] = []
+        let events = try consumeBorrowed(maxMessages: maxMessages, timeout: timeout) { message in
+            messages.append(KafkaConsumerMessage(message))
+            return true
         }
-        var batch = Batch()
-        batch.messages.reserveCapacity(count)
-        for i in 0..<count {
-            guard let message = buffer[i] else { continue }
-            defer { rd_kafka_message_destroy(message) }
-            let err = message.pointee.err
-            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                batch.messages.append(KafkaConsumerMessage(message))
-            } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                let m = message.pointee
-                let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-                batch.endOfPartition.append(
-                    TopicPartitionOffset(topic: topic, partition: m.partition, offset: m.offset))
-            } else {
-                let text = rd_kafka_message_errstr(message).map { String(cString: $0) } ?? KafkaErrorCode(err).text
-                let error = KafkaError(
-                    code: KafkaErrorCode(err), message: client.context.scrub(text),
-                    isFatal: err == RD_KAFKA_RESP_ERR__FATAL)
-                client.logger.warning("consumer error", metadata: ["error": "\(error)"])
-                batch.errors.append(error)
-            }
-        }
-        return batch
+        return Batch(messages: messages, endOfPartition: events.endOfPartition, errors: events.errors)
     }
 
     /// What ``consumeBorrowed(maxMessages:timeout:_:)`` saw besides records.
@@ -73,10 +49,10 @@ final class RdKafkaQueue: @unchecked Sendable {
 
     /// Like ``consumeBatch(maxMessages:timeout:)``, but hands each successful message to `body`
     /// in place (no copy of key, value or headers); the pointer is valid only during the call.
-    /// A message `body` throws on is destroyed with the rest of the batch.
+    /// `body` returns false to stop: the rest of the batch is then destroyed unseen.
     func consumeBorrowed(
-        maxMessages: Int, timeout: Duration, _ body: (UnsafeMutablePointer<rd_kafka_message_t>) throws -> Void
-    ) throws -> Events {
+        maxMessages: Int, timeout: Duration, _ body: (UnsafeMutablePointer<rd_kafka_message_t>) -> Bool
+    ) throws(KafkaError) -> Events {
         let capacity = max(1, maxMessages)
         let buffer = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -94,7 +70,7 @@ final class RdKafkaQueue: @unchecked Sendable {
             defer { rd_kafka_message_destroy(message) }
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                try body(message)
+                guard body(message) else { break }
                 events.records += 1
             } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
                 let m = message.pointee

@@ -50,12 +50,28 @@ public final class NoidaBroker: Sendable {
     /// Starts a broker and waits until it answers Kafka requests.
     public init(binary: String, startTimeout: Duration = .seconds(30)) throws {
         executable = binary
-        port = try Self.freeLoopbackPort()
         let dir = NSTemporaryDirectory() + "lw-noida-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
         dataDirectory = dir + "/data"
         logPath = dir + "/broker.log"
-        try start(timeout: startTimeout)
+        // A port that was free a moment ago can be taken before the broker binds it (by a client
+        // of another suite's broker, say): the first start on a new port gets up to three tries.
+        var attempt = 1
+        while true {
+            let candidate = try Self.freeLoopbackPort()
+            do {
+                let pid = try Self.start(
+                    binary, port: candidate, dataDirectory: dir + "/data", log: dir + "/broker.log",
+                    timeout: startTimeout)
+                port = candidate
+                running.withLock { $0 = pid }
+                return
+            } catch let error as NoidaError where attempt < 3 {
+                let note = "noida-db start on port \(candidate) failed, retrying: \(error)\n"
+                FileHandle.standardError.write(Data(note.utf8))
+                attempt += 1
+            }
+        }
     }
 
     deinit { stop() }
@@ -87,24 +103,33 @@ public final class NoidaBroker: Sendable {
     }
 
     private func start(timeout: Duration) throws {
+        let pid = try Self.start(executable, port: port, dataDirectory: dataDirectory, log: logPath, timeout: timeout)
+        running.withLock { $0 = pid }
+    }
+
+    /// Starts the binary on `port` and waits until it answers; kills it when it does not.
+    private static func start(
+        _ executable: String, port: UInt16, dataDirectory: String, log logPath: String, timeout: Duration
+    ) throws -> pid_t {
         let arguments = [
             executable, "start", "--only", "kafka", "--host", "127.0.0.1",
             "--kafka-port", "\(port)", "--data-dir", dataDirectory,
         ]
-        let pid = try Self.spawnInOwnGroup(arguments, output: logPath)
-        running.withLock { $0 = pid }
+        let pid = try spawnInOwnGroup(arguments, output: logPath)
+        let log = { ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(2000) }
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
-            if (try? KafkaWire(port: port, timeout: .seconds(1)).apiVersions()) == true { return }
+            if (try? KafkaWire(port: port, timeout: .seconds(1)).apiVersions()) == true { return pid }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
-                running.withLock { $0 = nil }
-                throw NoidaError(message: "noida-db exited during start (status \(status)): \(log.suffix(2000))")
+                throw NoidaError(message: "noida-db exited during start (status \(status)): \(log())")
             }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        terminate(signal: SIGKILL)
-        throw NoidaError(message: "noida-db did not answer on port \(port) within \(timeout): \(log.suffix(2000))")
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+        throw NoidaError(message: "noida-db did not answer on port \(port) within \(timeout): \(log())")
     }
 
     private func terminate(signal: Int32, grace: Duration = .seconds(5)) {
@@ -158,15 +183,30 @@ public final class NoidaBroker: Sendable {
         return pid
     }
 
-    /// A port the kernel just handed out on 127.0.0.1 (closed again; the broker binds it next).
+    /// A free loopback port below the kernel's ephemeral range (so that no client connection
+    /// takes it as its local port between this check and the broker's bind, nor after a restart),
+    /// or one the kernel hands out when that range leaves no room.
     public static func freeLoopbackPort() throws -> UInt16 {
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))?
+            .split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        if let low = range?.first, low > 12_000 {
+            for _ in 0..<50 {
+                let candidate = UInt16(Int.random(in: 10_000..<low))
+                if let port = try? bindable(candidate) { return port }
+            }
+        }
+        return try bindable(0)
+    }
+
+    /// Binds `port` on 127.0.0.1 (0: any), closes it again, and returns the port bound.
+    private static func bindable(_ port: UInt16) throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw NoidaError(message: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
+        address.sin_port = port.bigEndian
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { p in

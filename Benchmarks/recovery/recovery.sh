@@ -7,6 +7,8 @@
 #
 # usage: Benchmarks/recovery/recovery.sh [CONVERSATIONS]   (default 1000000; needs kcat, python3,
 #        the release binary .build/release/loopwatch and LOOPWATCH_NOIDA_BIN or tools/install_noida.sh)
+#        RECOVERY_KAFKA_DEBUG=fetch,topic (say) runs the restarted instance with librdkafka's debug
+#        contexts at log level debug and keeps its log as /tmp/lw-recovery-second.log.
 set -euo pipefail
 N=${1:-1000000}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -62,8 +64,12 @@ sleep 2  # a few commit intervals: the changelog of every conversation committed
 kill -9 "$first"
 wait "$first" 2>/dev/null || true
 
+if [ -n "${RECOVERY_KAFKA_DEBUG:-}" ]; then
+  sed -i "s/^  input_topics: .*/&\n  properties:\n    debug: \"$RECOVERY_KAFKA_DEBUG\"/" "$WORK/lw.yaml"
+fi
 restart=$(now_ms)
-"$BIN" run --config "$WORK/lw.yaml" --instance-id r1 >"$WORK/second.log" 2>&1 &
+"$BIN" run --config "$WORK/lw.yaml" --instance-id r1 ${RECOVERY_KAFKA_DEBUG:+--log-level debug} \
+  >"$WORK/second.log" 2>&1 &
 second=$!
 pids+=($second)
 disown
@@ -88,3 +94,4 @@ print(f"| kill -9 → restarted instance ready (joined, {records:,.0f} state rec
 print(f"| restore rate (16 partitions read together, done after {span:.2f} s) | "
       f"**{records / span / 1000:,.0f}k records/s** | ≥ 1M records/s |")
 PY
+[ -z "${RECOVERY_KAFKA_DEBUG:-}" ] || cp "$WORK/second.log" /tmp/lw-recovery-second.log

@@ -6,13 +6,19 @@ import Synchronization
 /// consumer group — e.g. to restore local state from a changelog topic.
 ///
 /// Defaults (overridable): `isolation.level=read_committed`, large fetch sizes
-/// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=10`.
+/// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=10`,
+/// a deep local queue (`queued.min.messages=10000000`, `queued.max.messages.kbytes=262144`:
+/// librdkafka 2.0.2 stops fetching *every* partition once the shared queue holds more, and only
+/// looks again at its broker thread's next 1 s wake-up, so a restore of a million records stalled
+/// a second per 100,000 queued), `auto.offset.reset=earliest`.
 /// Forced: `enable.partition.eof=true`, no auto commit / offset store. librdkafka needs a
 /// `group.id` for `rd_kafka_assign`; if none is given a unique throwaway one is set. The reader
 /// only assigns, so it never joins that group nor commits offsets.
 ///
-/// End detection: the high watermark is queried first (`rd_kafka_query_watermark_offsets`);
-/// an empty partition returns immediately. Otherwise reading stops at librdkafka's
+/// End detection: the watermarks are queried first (`rd_kafka_query_watermark_offsets`);
+/// an empty partition returns immediately. Otherwise reading starts at the low watermark (an
+/// explicit offset: `BEGINNING` would cost an offset query, which librdkafka 2.0.2 puts off by
+/// 500 ms when the partition's leader is not joined yet) and stops at librdkafka's
 /// partition-EOF event. With `read_committed` that end is the *last stable offset*:
 /// records of aborted transactions are skipped, and records of a transaction still open
 /// when the read reaches the LSO are not returned (nor anything after them). Offsets are
@@ -36,6 +42,9 @@ public final class KafkaPartitionReader: Sendable {
             .withDefault("fetch.max.bytes", "52428800")
             .withDefault("max.partition.fetch.bytes", "10485760")
             .withDefault("fetch.wait.max.ms", "10")
+            .withDefault("queued.min.messages", "10000000")
+            .withDefault("queued.max.messages.kbytes", "262144")
+            .withDefault("auto.offset.reset", "earliest")
             .withDefault("group.id", "loopwatch-partition-reader-\(UInt64.random(in: 0...UInt64.max))")
         let client = try RdKafkaClient(
             type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
@@ -67,13 +76,11 @@ public final class KafkaPartitionReader: Sendable {
         _ body: ([KafkaConsumerMessage]) throws -> Void
     ) throws -> Int {
         guard !closed.withLock({ $0 }) else { throw KafkaError.closed("partition reader") }
-        let empty = try isEmpty(topic: topic, partition: partition, timeout: idleTimeout)
+        let first = try firstOffset(topic: topic, partition: partition, timeout: idleTimeout)
         client.serveLogs()
-        guard !empty else { return 0 }
+        guard let first else { return 0 }
 
-        let start = RdKafkaTopicPartitionList([
-            TopicPartitionOffset(topic: topic, partition: partition, offset: TopicPartitionOffset.beginning)
-        ])
+        let start = RdKafkaTopicPartitionList([TopicPartitionOffset(topic: topic, partition: partition, offset: first)])
         try KafkaError.check(rd_kafka_assign(client.kafka, start.pointer), context: "assign \(topic)[\(partition)]")
         defer {
             _ = rd_kafka_assign(client.kafka, nil)
@@ -134,9 +141,9 @@ public final class KafkaPartitionReader: Sendable {
         var counts = [Int](repeating: -1, count: Int(largest) + 1)
         var open: [TopicPartitionOffset] = []
         for p in wanted {
-            if try !isEmpty(topic: topic, partition: p, timeout: idleTimeout) {
+            if let first = try firstOffset(topic: topic, partition: p, timeout: idleTimeout) {
                 counts[Int(p)] = 0
-                open.append(TopicPartitionOffset(topic: topic, partition: p, offset: TopicPartitionOffset.beginning))
+                open.append(TopicPartitionOffset(topic: topic, partition: p, offset: first))
             } else {
                 counts[Int(p)] = -2
                 try end(p, 0)
@@ -203,15 +210,16 @@ public final class KafkaPartitionReader: Sendable {
         }
     }
 
-    /// Whether `topic`/`partition` holds no records (its watermarks, asked of the broker).
-    private func isEmpty(topic: String, partition: Int32, timeout: Duration) throws(KafkaError) -> Bool {
+    /// The first offset of `topic`/`partition` (its low watermark, asked of the broker), or nil
+    /// when it holds no records.
+    private func firstOffset(topic: String, partition: Int32, timeout: Duration) throws(KafkaError) -> Int64? {
         var low: Int64 = 0
         var high: Int64 = 0
         try KafkaError.check(
             rd_kafka_query_watermark_offsets(
                 client.kafka, topic, partition, &low, &high, Int32(timeout.kafkaMilliseconds)),
             context: "query watermarks of \(topic)[\(partition)]")
-        return high <= low
+        return high > low ? low : nil
     }
 
     /// Releases the consumer. Idempotent.

@@ -7,10 +7,13 @@ import Synchronization
 ///
 /// Defaults (overridable): `isolation.level=read_committed`, large fetch sizes
 /// (`fetch.max.bytes=52428800`, `max.partition.fetch.bytes=10485760`), `fetch.wait.max.ms=10`,
-/// a deep local queue (`queued.min.messages=10000000`, `queued.max.messages.kbytes=262144`:
-/// librdkafka 2.0.2 stops fetching *every* partition once the shared queue holds more, and only
-/// looks again at its broker thread's next 1 s wake-up, so a restore of a million records stalled
-/// a second per 100,000 queued), `auto.offset.reset=earliest`.
+/// a bounded local queue (`queued.min.messages=200000`, `queued.max.messages.kbytes=262144`),
+/// `auto.offset.reset=earliest`. librdkafka 2.0.2 stops fetching *every* partition once the
+/// shared queue holds that many, and looks again only when its broker thread wakes up, which
+/// without traffic is a second later (a restore of a million records stalled a second per
+/// 100,000 queued). ``readAll(topic:partitions:maxBatch:idleTimeout:start:record:end:)``
+/// therefore wakes it itself once the queue has drained to half (one ListOffsets round trip to
+/// the leaders), so the fetcher idles while the queue is full instead of polling the broker.
 /// Forced: `enable.partition.eof=true`, no auto commit / offset store. librdkafka needs a
 /// `group.id` for `rd_kafka_assign`; if none is given a unique throwaway one is set. The reader
 /// only assigns, so it never joins that group nor commits offsets.
@@ -30,6 +33,8 @@ public final class KafkaPartitionReader: Sendable {
     private let client: RdKafkaClient
     private let queue: RdKafkaQueue
     private let closed = Mutex(false)
+    /// librdkafka's fetch threshold: see ``wakeFetcher(_:)``.
+    private let queuedMinMessages: Int
 
     /// Creates the reader.
     public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
@@ -42,13 +47,14 @@ public final class KafkaPartitionReader: Sendable {
             .withDefault("fetch.max.bytes", "52428800")
             .withDefault("max.partition.fetch.bytes", "10485760")
             .withDefault("fetch.wait.max.ms", "10")
-            .withDefault("queued.min.messages", "10000000")
+            .withDefault("queued.min.messages", "200000")
             .withDefault("queued.max.messages.kbytes", "262144")
             .withDefault("auto.offset.reset", "earliest")
             .withDefault("group.id", "loopwatch-partition-reader-\(UInt64.random(in: 0...UInt64.max))")
         let client = try RdKafkaClient(
             type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
         self.client = client
+        queuedMinMessages = effective["queued.min.messages"].flatMap { Int($0) } ?? 100_000
         rd_kafka_poll_set_consumer(client.kafka)
         guard let queue = rd_kafka_queue_get_consumer(client.kafka) else {
             throw KafkaError(code: .state, message: "partition reader has no consumer queue")
@@ -76,11 +82,13 @@ public final class KafkaPartitionReader: Sendable {
         _ body: ([KafkaConsumerMessage]) throws -> Void
     ) throws -> Int {
         guard !closed.withLock({ $0 }) else { throw KafkaError.closed("partition reader") }
-        let first = try firstOffset(topic: topic, partition: partition, timeout: idleTimeout)
+        let span = try offsets(topic: topic, partition: partition, timeout: idleTimeout)
         client.serveLogs()
-        guard let first else { return 0 }
+        guard let span else { return 0 }
 
-        let start = RdKafkaTopicPartitionList([TopicPartitionOffset(topic: topic, partition: partition, offset: first)])
+        let start = RdKafkaTopicPartitionList([
+            TopicPartitionOffset(topic: topic, partition: partition, offset: span.lowerBound)
+        ])
         try KafkaError.check(rd_kafka_assign(client.kafka, start.pointer), context: "assign \(topic)[\(partition)]")
         defer {
             _ = rd_kafka_assign(client.kafka, nil)
@@ -90,11 +98,13 @@ public final class KafkaPartitionReader: Sendable {
         let clock = ContinuousClock()
         var lastProgress = clock.now
         var count = 0
+        var sinceWake = 0
         while true {
             // A short wait: consume_batch blocks until `maxBatch` messages *or* the timeout, and
             // a partition's tail rarely fills a batch — a long wait would be paid per partition.
             let batch = try queue.consumeBatch(maxMessages: maxBatch, timeout: .milliseconds(5))
             client.serveLogs()
+            took(batch.messages.count, sinceWake: &sinceWake, fetching: start)
             let mine = batch.messages.filter { $0.topic == topic && $0.partition == partition }
             if !mine.isEmpty {
                 try body(mine)
@@ -123,6 +133,8 @@ public final class KafkaPartitionReader: Sendable {
     /// - Parameters:
     ///   - maxBatch: maximum records taken from librdkafka's queue per call.
     ///   - idleTimeout: fail if neither records nor an end arrive for this long.
+    ///   - start: called once per non-empty partition before reading, with the number of
+    ///     offsets it spans (an upper bound of its records: markers and aborted records count).
     /// - Throws: ``KafkaError`` (closed, watermark query failure, idle timeout naming the
     ///   partitions still open, fatal error) or whatever `record` or `end` throws; partitions
     ///   `end` was not called for are then incomplete.
@@ -131,6 +143,7 @@ public final class KafkaPartitionReader: Sendable {
         partitions: [Int32],
         maxBatch: Int = 10_000,
         idleTimeout: Duration = .seconds(30),
+        start: (_ partition: Int32, _ offsets: Int64) throws -> Void = { _, _ in },
         record: (_ partition: Int32, _ key: UnsafeRawBufferPointer?, _ value: UnsafeRawBufferPointer?) throws -> Void,
         end: (_ partition: Int32, _ records: Int) throws -> Void
     ) throws {
@@ -141,9 +154,10 @@ public final class KafkaPartitionReader: Sendable {
         var counts = [Int](repeating: -1, count: Int(largest) + 1)
         var open: [TopicPartitionOffset] = []
         for p in wanted {
-            if let first = try firstOffset(topic: topic, partition: p, timeout: idleTimeout) {
+            if let span = try offsets(topic: topic, partition: p, timeout: idleTimeout) {
                 counts[Int(p)] = 0
-                open.append(TopicPartitionOffset(topic: topic, partition: p, offset: first))
+                open.append(TopicPartitionOffset(topic: topic, partition: p, offset: span.lowerBound))
+                try start(p, span.upperBound - span.lowerBound)
             } else {
                 counts[Int(p)] = -2
                 try end(p, 0)
@@ -153,14 +167,16 @@ public final class KafkaPartitionReader: Sendable {
         guard !open.isEmpty else { return }
         var remaining = open.count
 
-        let start = RdKafkaTopicPartitionList(open)
-        try KafkaError.check(rd_kafka_assign(client.kafka, start.pointer), context: "assign \(topic) \(wanted)")
+        let assignment = RdKafkaTopicPartitionList(open)
+        try KafkaError.check(rd_kafka_assign(client.kafka, assignment.pointer), context: "assign \(topic) \(wanted)")
         defer {
             _ = rd_kafka_assign(client.kafka, nil)
             client.serveLogs()
         }
         // Messages carry their topic as a handle: its name is compared once per handle.
         var topicHandle: OpaquePointer?
+        // Messages taken since the fetcher was last woken (see `wakeFetcher`).
+        var sinceWake = 0
         let clock = ContinuousClock()
         var lastProgress = clock.now
         while remaining > 0 {
@@ -187,6 +203,7 @@ public final class KafkaPartitionReader: Sendable {
             }
             client.serveLogs()
             if let failure { throw failure }
+            took(events.records, sinceWake: &sinceWake, fetching: assignment)
             var progressed = events.records > 0
             for eof in events.endOfPartition where eof.topic == topic {
                 let p = Int(eof.partition)
@@ -210,16 +227,37 @@ public final class KafkaPartitionReader: Sendable {
         }
     }
 
-    /// The first offset of `topic`/`partition` (its low watermark, asked of the broker), or nil
-    /// when it holds no records.
-    private func firstOffset(topic: String, partition: Int32, timeout: Duration) throws(KafkaError) -> Int64? {
+    /// Counts `n` messages taken from the queue and wakes the fetcher (``wakeFetcher(_:)``) once
+    /// half of `queued.min.messages` were taken since the last time and the queue holds less.
+    private func took(_ n: Int, sinceWake: inout Int, fetching partitions: RdKafkaTopicPartitionList) {
+        sinceWake += n
+        let half = queuedMinMessages / 2
+        guard sinceWake >= half, Int(rd_kafka_queue_length(queue.pointer)) < half else { return }
+        sinceWake = 0
+        wakeFetcher(partitions)
+    }
+
+    /// Wakes the broker threads fetching `partitions`: librdkafka 2.0.2 stops fetching while its
+    /// queue holds `queued.min.messages` and is not told when it drains; a request to each
+    /// partition's leader (the latest offsets) makes its broker thread look again at once. Its
+    /// answer is not needed, so failures are ignored.
+    private func wakeFetcher(_ partitions: RdKafkaTopicPartitionList) {
+        guard let copy = rd_kafka_topic_partition_list_copy(partitions.pointer) else { return }
+        defer { rd_kafka_topic_partition_list_destroy(copy) }
+        for i in 0..<Int(copy.pointee.cnt) { copy.pointee.elems[i].offset = -1 }  // -1: the latest
+        _ = rd_kafka_offsets_for_times(client.kafka, copy, 1_000)
+    }
+
+    /// The offsets `topic`/`partition` spans (its watermarks, asked of the broker), or nil when
+    /// it holds no records.
+    private func offsets(topic: String, partition: Int32, timeout: Duration) throws(KafkaError) -> Range<Int64>? {
         var low: Int64 = 0
         var high: Int64 = 0
         try KafkaError.check(
             rd_kafka_query_watermark_offsets(
                 client.kafka, topic, partition, &low, &high, Int32(timeout.kafkaMilliseconds)),
             context: "query watermarks of \(topic)[\(partition)]")
-        return high > low ? low : nil
+        return high > low ? low..<high : nil
     }
 
     /// Releases the consumer. Idempotent.

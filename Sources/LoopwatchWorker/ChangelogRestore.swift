@@ -72,6 +72,17 @@ struct ChangelogRestore {
         }
     }
 
+    /// The most conversations ``reserve(partition:records:)`` makes room for at once.
+    static let reserveLimit = 1 << 22
+
+    /// Makes room in partition `p`'s engine for `records` changelog records (at most
+    /// ``reserveLimit``): a compacted changelog holds about one record per conversation.
+    mutating func reserve(partition p: Int32, records: Int64) {
+        let i = Int(p)
+        guard i >= 0, i < held.count, held[i], records > 0 else { return }
+        engines[i]!.reserveConversations(Int(min(records, Int64(Self.reserveLimit))))
+    }
+
     /// Hands partition `p`'s engine over (once).
     mutating func take(partition p: Int32) -> SLAEngine? {
         let i = Int(p)

@@ -14,7 +14,9 @@ extension PipelineLoop {
         defer { core.noteRestored(restore) }
         var complete: Set<Int32> = []
         do {
-            try reader.readAll(topic: config.kafka.stateTopic, partitions: numbers) { p, key, value in
+            try reader.readAll(topic: config.kafka.stateTopic, partitions: numbers) { p, offsets in
+                restore.reserve(partition: p, records: offsets)
+            } record: { p, key, value in
                 restore.apply(partition: p, key: key, value: value)
             } end: { p, count in
                 complete.insert(p)

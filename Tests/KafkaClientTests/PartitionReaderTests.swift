@@ -8,6 +8,7 @@ import Testing
     struct Read: Sendable {
         var records: [Int32: [String]] = [:]
         var ends: [(Int32, Int)] = []
+        var spans: [Int32: Int64] = [:]
     }
 
     @Test func readAllReadsEveryPartitionToItsEndAtOnce() async throws {
@@ -31,27 +32,38 @@ import Testing
             producer.shutdown()
         }
 
-        let read = try await T.blocking {
-            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
-            defer { reader.close() }
-            var read = Read()
-            try reader.readAll(topic: topic, partitions: [3, 0, 1, 2, 0], maxBatch: 64) { p, key, value in
-                #expect(!read.ends.contains { $0.0 == p }, "a record of partition \(p) after its end")
-                let k = key.map { String(decoding: $0, as: UTF8.self) } ?? "?"
-                read.records[p, default: []].append(value == nil ? "\(k)=null" : k)
-            } end: { p, n in
-                read.ends.append((p, n))
+        // Once with the reader's defaults, once with a queue so shallow (queued.min.messages 50)
+        // that librdkafka stops fetching many times on the way and the reader must wake it.
+        for queue in [nil, "50"] {
+            let configuration = T.readerConfiguration(cluster)
+            let read = try await T.blocking {
+                let reader = try KafkaPartitionReader(
+                    configuration: queue.map { configuration.with("queued.min.messages", $0) } ?? configuration,
+                    logger: T.logger)
+                defer { reader.close() }
+                var read = Read()
+                try reader.readAll(topic: topic, partitions: [3, 0, 1, 2, 0], maxBatch: 64) { p, offsets in
+                    read.spans[p] = offsets
+                } record: { p, key, value in
+                    #expect(!read.ends.contains { $0.0 == p }, "a record of partition \(p) after its end")
+                    let k = key.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                    read.records[p, default: []].append(value == nil ? "\(k)=null" : k)
+                } end: { p, n in
+                    read.ends.append((p, n))
+                }
+                return read
             }
-            return read
+            #expect(read.ends.map(\.0).sorted() == [0, 1, 2, 3], "each partition ends once")
+            #expect(read.ends.first?.0 == 1, "the empty partition ends without a fetch, first")
+            for (p, n) in read.ends { #expect(n == counts[p], "partition \(p)") }
+            for (p, n) in counts where n > 0 {
+                let expected = (0..<n).map { i in i == 1 ? "k\(p)-\(i)=null" : "k\(p)-\(i)" }
+                #expect(read.records[p] == expected, "partition \(p): every record once, in offset order")
+            }
+            #expect(read.records[1] == nil)
+            #expect(
+                read.spans == [0: 700, 2: 3, 3: 1], "each non-empty partition's offsets announced before it is read")
         }
-        #expect(read.ends.map(\.0).sorted() == [0, 1, 2, 3], "each partition ends once")
-        #expect(read.ends.first?.0 == 1, "the empty partition ends without a fetch, first")
-        for (p, n) in read.ends { #expect(n == counts[p], "partition \(p)") }
-        for (p, n) in counts where n > 0 {
-            let expected = (0..<n).map { i in i == 1 ? "k\(p)-\(i)=null" : "k\(p)-\(i)" }
-            #expect(read.records[p] == expected, "partition \(p): every record once, in offset order")
-        }
-        #expect(read.records[1] == nil)
     }
 
     @Test func readAllOfOnlyEmptyPartitionsEndsThemAll() async throws {

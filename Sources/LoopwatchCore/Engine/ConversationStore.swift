@@ -66,6 +66,12 @@ struct ConversationStore {
         return slot
     }
 
+    /// Makes room for `n` conversations in all (slots and index) without regrowing on the way.
+    mutating func reserve(_ n: Int) {
+        slots.reserveCapacity(n)
+        index.reserve(n)
+    }
+
     /// Frees `slot` for reuse and drops its conversation from the index; returns its id.
     mutating func remove(_ slot: Int32) -> String {
         let id = slots[Int(slot)].id

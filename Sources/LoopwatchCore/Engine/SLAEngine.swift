@@ -268,6 +268,12 @@ public struct SLAEngine: Sendable {
 
     // MARK: Restore and reload
 
+    /// Makes room for `n` conversations in all, e.g. before a restore of about that many
+    /// changelog records: the store and its index then do not regrow (and copy) on the way.
+    public mutating func reserveConversations(_ n: Int) {
+        store.reserve(n)
+    }
+
     /// Loads one conversation from the changelog (nil value: a tombstone, forget it). Deadlines
     /// are rebuilt on the next `advance`.
     public mutating func restore(conversationID: String, state: ConversationState?) {

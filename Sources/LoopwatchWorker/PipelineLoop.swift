@@ -31,6 +31,9 @@ final class PipelineLoop {
     /// The rate limit of the `wrong_key` warning.
     var wrongKeys = WrongKeyWarning()
     let maxBatch = 10_000
+    /// Conversations evaluated per cycle at most: a backlog of due deadlines (after an outage or
+    /// a restore) is released over several cycles, each transaction of bounded size.
+    let tickBudget = 10_000
     let kafkaTimeout = Duration.seconds(30)
 
     var config: LoopwatchConfig { pipeline.config }
@@ -148,7 +151,7 @@ final class PipelineLoop {
         noteConsumed(polled.messages)
         for end in polled.ends { ownership.reachedEnd(end.topicPartition, at: end.offset) }
         let owned = ownership
-        core.tick(now: t) { owned.isCaughtUp($0) }
+        core.tick(now: t, budget: tickBudget) { owned.isCaughtUp($0) }
         records.removeAll(keepingCapacity: true)
         let alerts = core.drainOutput(now: t, into: &records)
         if let r = config.kafka.repartitionTopic { noteRekeyed(records, topic: r) }

@@ -48,6 +48,8 @@ struct ProcessingCore {
     private var channelLabels: ChannelLabels
     private(set) var engines: [Int32: SLAEngine] = [:]
     private var maxSeen: [Int32: Timestamp] = [:]
+    /// Which engine goes first in the next ``tick(now:budget:caughtUp:)`` (they take turns).
+    private var tickTurn = 0
     var stats = Stats()
     var pending: [KafkaProducerRecord] = []
     /// Stage 1 decodes into this one event (it only validates and reads the conversation id).
@@ -201,17 +203,36 @@ struct ProcessingCore {
     /// Advances every engine's clock from the wall clock. A partition that is caught up runs on
     /// `now − allowed_lateness`; one that is lagging runs no further than the latest event it
     /// has seen, so a backlog never produces false breaches.
-    mutating func tick(now: Timestamp, caughtUp: (Int32) -> Bool) {
+    ///
+    /// At most `budget` conversations are evaluated in all (see ``SLAEngine/advance(to:budget:)``):
+    /// a backlog of due deadlines — after an outage, a restore — comes out over several ticks,
+    /// each with bounded output, and the loop keeps polling and committing meanwhile. Engines
+    /// take turns to go first. Returns false when some engine stopped early (tick again soon).
+    @discardableResult
+    mutating func tick(now: Timestamp, budget: Int = .max, caughtUp: (Int32) -> Bool) -> Bool {
         let lateness = processing.allowedLateness
         // Over a copy of the keys: iterating `engines.keys` itself would hold the dictionary's
         // storage, so the first mutation below copies the dictionary and every engine in it is
         // then shared — each engine's first write would copy its whole store (every tick).
-        for p in Array(engines.keys) {
+        let keys = Array(engines.keys).sorted()
+        guard !keys.isEmpty else { return true }
+        tickTurn = (tickTurn &+ 1) % keys.count
+        var left = budget
+        var done = true
+        for k in 0..<keys.count {
+            let p = keys[(tickTurn + k) % keys.count]
             var wm = now - lateness
             if !caughtUp(p) { wm = min(wm, (maxSeen[p] ?? .distantPast) - lateness) }
             engines[p]!.wallClock = now
-            engines[p]!.advance(to: wm)
+            guard left > 0 else {
+                done = false
+                continue
+            }
+            let advanced = engines[p]!.advance(to: wm, budget: left)
+            if !advanced.complete { done = false }
+            left -= advanced.evaluated
         }
+        return done
     }
 
     /// Reloads policies into every engine; returns the summed report.

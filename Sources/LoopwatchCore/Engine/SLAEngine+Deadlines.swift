@@ -63,15 +63,36 @@ extension SLAEngine {
     /// deadline order: the clock steps through each due instant, so alerts come out sorted by
     /// their `time` however far the watermark jumps.
     public mutating func advance(to newWatermark: Timestamp) {
+        advance(to: newWatermark, budget: .max)
+    }
+
+    /// ``advance(to:)`` that evaluates at most `budget` conversations (queued re-evaluations
+    /// first, then due deadlines in order), so that a backlog of due deadlines — after an
+    /// outage, or a restore — comes out over several calls of bounded size instead of one.
+    /// Returns whether it got all the way (else the watermark is the last deadline fired — the
+    /// alerts so far are exactly those of an `advance` to it — and the next call goes on) and
+    /// how many conversations it evaluated.
+    @discardableResult
+    public mutating func advance(to newWatermark: Timestamp, budget: Int) -> (complete: Bool, evaluated: Int) {
         let target = max(watermark, newWatermark)
-        if !reevaluations.isEmpty { runReevaluations() }
-        while let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
+        var evaluated = 0
+        if !reevaluations.isEmpty {
+            evaluated = runReevaluations(budget: budget)
+            if !reevaluations.isEmpty { return (false, evaluated) }
+        }
+        while evaluated < budget, let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
             store[slot].armed = .max
             evaluate(slot)
+            evaluated += 1
+        }
+        if evaluated >= budget, let next = scheduler.nextDue, next <= target.millis {
+            runFolds()
+            return (false, evaluated)
         }
         watermark = target
         runFolds()
+        return (true, evaluated)
     }
 
     /// The earliest pending deadline (for a caller that sleeps until then).
@@ -314,27 +335,6 @@ extension SLAEngine {
         if due < store[slot].armed {
             scheduler.schedule(slot, at: due)
             store[slot].armed = due
-        }
-    }
-
-    /// Has `slot` evaluated at the next `advance`, before every timer — as a timer armed at
-    /// `Int64.min` would be, in slot order, but without a heap entry.
-    mutating func armNow(_ slot: Int32) {
-        guard store[slot].armed != Int64.min else { return }
-        if store[slot].armed != .max { scheduler.cancel(slot) }
-        store[slot].armed = Int64.min
-        reevaluations.append(slot)
-    }
-
-    /// Evaluates the slots `armNow` queued, in slot order (a slot freed and reused meanwhile
-    /// may be listed twice: only its first visit finds it still marked).
-    mutating func runReevaluations() {
-        var slots: [Int32] = []
-        swap(&slots, &reevaluations)
-        slots.sort()
-        for slot in slots where store[slot].armed == Int64.min {
-            store[slot].armed = .max
-            evaluate(slot)
         }
     }
 

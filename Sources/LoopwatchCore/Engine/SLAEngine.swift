@@ -95,6 +95,8 @@ public struct SLAEngine: Sendable {
     /// conversations, marked `armed == Int64.min`): a list instead of a heap entry each, which
     /// would be pushed to the root and popped again for every restored conversation.
     var reevaluations: [Int32] = []
+    /// Whether `reevaluations` is sorted descending (the order `runReevaluations` takes it in).
+    var reevaluationsSorted = true
     /// Folds in roughly increasing `due` order (they follow event time): consumed from
     /// `foldHead` while due. Cheaper than the heap for the most frequent timer of all — the one
     /// that folds an answered concern away — because it needs no order: a fold emits nothing.

@@ -22,12 +22,15 @@ public final class KafkaAdmin: Sendable {
     }
 
     /// Creates the admin client (no connection is made until the first request).
-    /// - Parameter configuration: at least `bootstrap.servers`; security properties as for any client.
+    /// - Parameter configuration: at least `bootstrap.servers`; security properties as for any
+    ///   client. Consumer-only properties and `transactional.id` are left out (the client is a
+    ///   plain producer handle that never produces).
     /// - Throws: ``KafkaError`` with code `_INVALID_ARG` naming a bad configuration key.
     public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
+        var effective = configuration.only(for: .producer)
+        effective["transactional.id"] = nil
         client = try RdKafkaClient(
-            type: RD_KAFKA_PRODUCER, configuration: configuration.only(for: .producer), logger: logger,
-            callbacks: .init(logQueue: false))
+            type: RD_KAFKA_PRODUCER, configuration: effective, logger: logger, callbacks: .init(logQueue: false))
     }
 
     /// Creates `topics` in one CreateTopics request and waits for the broker's answer, at most

@@ -2,7 +2,8 @@ import CRdKafka
 import Logging
 
 /// Creates topics through librdkafka's Admin API (`rd_kafka_CreateTopics`) on its own client
-/// handle, and answers metadata questions; for tests, benchmarks and `loopwatch topics`.
+/// handle, and answers metadata and topic configuration questions; for tests, benchmarks and
+/// `loopwatch topics`.
 ///
 /// All methods block the calling thread (do not call them from the Swift concurrency pool
 /// for long) and are safe to call from any thread. librdkafka's log lines go to `logger`
@@ -11,7 +12,7 @@ import Logging
 /// librdkafka 2.0.2's mock cluster (``KafkaMockCluster``) does not implement CreateTopics: there,
 /// create topics with ``KafkaMockCluster/createTopic(name:partitions:replicationFactor:)``.
 public final class KafkaAdmin: Sendable {
-    private let client: RdKafkaClient
+    let client: RdKafkaClient
 
     /// What ``createTopics(_:timeout:)`` did with a topic.
     public enum TopicOutcome: Sendable, Hashable {
@@ -51,29 +52,14 @@ public final class KafkaAdmin: Sendable {
         for spec in topics {
             newTopics.append(try Self.newTopic(spec))
         }
-        guard let options = rd_kafka_AdminOptions_new(client.kafka, RD_KAFKA_ADMIN_OP_CREATETOPICS) else {
-            throw KafkaError(code: .invalidArgument, message: "create topics: rd_kafka_AdminOptions_new failed")
-        }
-        defer { rd_kafka_AdminOptions_destroy(options) }
-        var errstr = [CChar](repeating: 0, count: 512)
-        let ms = Int32(timeout.kafkaMilliseconds)
-        for set in [rd_kafka_AdminOptions_set_request_timeout, rd_kafka_AdminOptions_set_operation_timeout] {
-            try KafkaError.check(set(options, ms, &errstr, errstr.count), context: "create topics: timeout \(timeout)")
-        }
-        guard let queue = rd_kafka_queue_new(client.kafka) else {
-            throw KafkaError(code: .invalidArgument, message: "create topics: rd_kafka_queue_new failed")
-        }
-        defer { rd_kafka_queue_destroy(queue) }
-        newTopics.withUnsafeMutableBufferPointer {
-            rd_kafka_CreateTopics(client.kafka, $0.baseAddress, $0.count, options, queue)
-        }
-        // librdkafka answers by the request timeout (with `_TIMED_OUT` if need be); the margin
-        // only guards against it not doing so.
-        guard let event = rd_kafka_queue_poll(queue, (timeout + .seconds(1)).kafkaMilliseconds) else {
-            throw KafkaError(code: .timedOut, message: "create topics: no answer within \(timeout)")
+        let what = "create topics \(topics.map(\.name).joined(separator: ", "))"
+        let event = try request(RD_KAFKA_ADMIN_OP_CREATETOPICS, what, timeout: timeout) { options, queue in
+            newTopics.withUnsafeMutableBufferPointer {
+                rd_kafka_CreateTopics(client.kafka, $0.baseAddress, $0.count, options, queue)
+            }
         }
         defer { rd_kafka_event_destroy(event) }
-        return try Self.outcomes(event, names: topics.map(\.name))
+        return try Self.outcomes(event)
     }
 
     /// Partition counts of `topics` from a metadata request (at most `timeout`); topics the
@@ -81,6 +67,46 @@ public final class KafkaAdmin: Sendable {
     /// - Throws: ``KafkaError`` when no broker answered in time (`_TRANSPORT`, `_TIMED_OUT`).
     public func partitionCounts(topics: [String], timeout: Duration) throws(KafkaError) -> [String: Int] {
         try client.partitionCounts(topics: topics, timeout: timeout)
+    }
+
+    /// Sends one Admin API request (`send` gets the options and the result queue) and waits for
+    /// its result event, at most `timeout` (the request's and the broker's operation timeout).
+    /// The caller destroys the event.
+    func request(
+        _ op: rd_kafka_admin_op_t, _ what: String, timeout: Duration,
+        _ send: (OpaquePointer, OpaquePointer) -> Void
+    ) throws(KafkaError) -> OpaquePointer {
+        guard let options = rd_kafka_AdminOptions_new(client.kafka, op) else {
+            throw KafkaError(code: .invalidArgument, message: "\(what): rd_kafka_AdminOptions_new failed")
+        }
+        defer { rd_kafka_AdminOptions_destroy(options) }
+        var errstr = [CChar](repeating: 0, count: 512)
+        let ms = Int32(timeout.kafkaMilliseconds)
+        try KafkaError.check(
+            rd_kafka_AdminOptions_set_request_timeout(options, ms, &errstr, errstr.count),
+            context: "\(what): timeout \(timeout)")
+        if op == RD_KAFKA_ADMIN_OP_CREATETOPICS {
+            try KafkaError.check(
+                rd_kafka_AdminOptions_set_operation_timeout(options, ms, &errstr, errstr.count),
+                context: "\(what): timeout \(timeout)")
+        }
+        guard let queue = rd_kafka_queue_new(client.kafka) else {
+            throw KafkaError(code: .invalidArgument, message: "\(what): rd_kafka_queue_new failed")
+        }
+        defer { rd_kafka_queue_destroy(queue) }
+        send(options, queue)
+        // librdkafka answers by the request timeout (with `_TIMED_OUT` if need be); the margin
+        // only guards against it not doing so.
+        guard let event = rd_kafka_queue_poll(queue, (timeout + .seconds(1)).kafkaMilliseconds) else {
+            throw KafkaError(code: .timedOut, message: "\(what): no answer within \(timeout)")
+        }
+        let err = rd_kafka_event_error(event)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? KafkaErrorCode(err).text
+            rd_kafka_event_destroy(event)
+            throw KafkaError(code: KafkaErrorCode(err), message: "\(what): \(text)")
+        }
+        return event
     }
 
     private static func newTopic(_ spec: KafkaTopicSpec) throws(KafkaError) -> OpaquePointer {
@@ -110,17 +136,10 @@ public final class KafkaAdmin: Sendable {
         return topic
     }
 
-    /// The per-topic outcomes of a CreateTopics result event; throws the request's or the
-    /// topics' errors.
-    private static func outcomes(_ event: OpaquePointer, names: [String]) throws(KafkaError)
+    /// The per-topic outcomes of a CreateTopics result event; throws the topics' errors.
+    private static func outcomes(_ event: OpaquePointer) throws(KafkaError)
         -> [String: TopicOutcome]
     {
-        let err = rd_kafka_event_error(event)
-        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            let text = rd_kafka_event_error_string(event).map { String(cString: $0) } ?? KafkaErrorCode(err).text
-            let topics = names.joined(separator: ", ")
-            throw KafkaError(code: KafkaErrorCode(err), message: "create topics \(topics): \(text)")
-        }
         guard let result = rd_kafka_event_CreateTopics_result(event) else {
             let name = rd_kafka_event_name(event).map { String(cString: $0) } ?? "?"
             throw KafkaError(code: .state, message: "create topics: unexpected event \(name)")

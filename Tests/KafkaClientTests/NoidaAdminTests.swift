@@ -24,6 +24,8 @@ import Testing
                     KafkaTopicSpec(name: compacted, partitions: 2, configs: ["cleanup.policy": "compact"]),
                 ], timeout: .seconds(10))
             #expect(outcomes == [plain: .created, compacted: .created])
+            #expect(try admin.topicConfigs(compacted, timeout: .seconds(10))["cleanup.policy"] == "compact")
+            #expect(try admin.topicConfigs(plain, timeout: .seconds(10))["cleanup.policy"] != "compact")
             return try admin.partitionCounts(topics: [plain, compacted], timeout: .seconds(10))
         }
         #expect(counts == [plain: 3, compacted: 2])
@@ -66,6 +68,8 @@ import Testing
             #expect(error?.message.contains(topic) == true)
             #expect(error?.message.contains("partitions") == true)
             #expect(try admin.partitionCounts(topics: [topic], timeout: .seconds(10)).isEmpty)
+            let unknown = #expect(throws: KafkaError.self) { try admin.topicConfigs(topic, timeout: .seconds(10)) }
+            #expect(unknown?.message.contains(topic) == true)
         }
     }
 

@@ -15,8 +15,9 @@ struct TopicsCommand: ParsableCommand {
             dead-letter topic and, when set, the repartition topic, with --partitions partitions each, \
             in one CreateTopics request through the configured cluster (kafka.properties apply, SASL/SSL \
             included). Prints one line per topic: "created NAME (N partitions[, cleanup.policy=compact])" \
-            or "found NAME (N partitions)" for a topic that existed — its partitions and configuration \
-            are not changed. Exit 0 when every topic was created or found, 78 for a bad configuration, \
+            or "found NAME (N partitions[, cleanup.policy=…])" for a topic that existed — its partitions \
+            and configuration are not changed (a found state topic that is not compacted gets a warning \
+            on standard error). Exit 0 when every topic was created or found, 78 for a bad configuration, \
             69 when the cluster rejected a topic or did not answer within --timeout.
             """
     )
@@ -58,7 +59,21 @@ struct TopicsCommand: ParsableCommand {
             let found = specs.filter { outcomes[$0.name] == .alreadyExists }.map(\.name)
             let counts = found.isEmpty ? [:] : try admin.partitionCounts(topics: found, timeout: .seconds(timeout))
             for spec in specs {
-                print(Self.describe(spec, outcome: outcomes[spec.name] ?? .created, found: counts[spec.name]))
+                guard outcomes[spec.name] == .alreadyExists else {
+                    print(Self.describe(spec, outcome: .created))
+                    continue
+                }
+                // What a found topic has of the settings asked for (left out when the cluster
+                // does not describe its configuration, e.g. without the ACL for it).
+                let existing =
+                    spec.configs.isEmpty ? [:] : (try? admin.topicConfigs(spec.name, timeout: .seconds(timeout)))
+                let settings = spec.configs.keys.sorted().compactMap { key in existing?[key].map { (key, $0) } }
+                print(Self.describe(spec, outcome: .alreadyExists, partitions: counts[spec.name], settings: settings))
+                for (key, value) in settings where value != spec.configs[key] {
+                    StandardError.write(
+                        "warning: \(spec.name) has \(key)=\(value), not \(spec.configs[key] ?? ""): loopwatch leaves "
+                            + "existing topics as they are (change it with kafka-configs.sh --alter)\n")
+                }
             }
         } catch {
             StandardError.write("\(config): topics on \(kafka.bootstrapServers): \(error)\n")
@@ -90,15 +105,21 @@ struct TopicsCommand: ParsableCommand {
         return c
     }
 
-    /// `created NAME (N partitions[, k=v…])` or `found NAME (N partitions)`.
-    static func describe(_ spec: KafkaTopicSpec, outcome: KafkaAdmin.TopicOutcome, found count: Int?) -> String {
+    /// `created NAME (N partitions[, k=v…])` for a created topic (its spec's configs), or
+    /// `found NAME (N partitions[, k=v…])` for one that existed (`partitions` and `settings`
+    /// as the cluster reported them).
+    static func describe(
+        _ spec: KafkaTopicSpec, outcome: KafkaAdmin.TopicOutcome, partitions: Int? = nil,
+        settings: [(String, String)] = []
+    ) -> String {
         func plural(_ n: Int) -> String { n == 1 ? "1 partition" : "\(n) partitions" }
+        func list(_ pairs: [(String, String)]) -> String { pairs.map { ", \($0.0)=\($0.1)" }.joined() }
         switch outcome {
         case .created:
-            let configs = spec.configs.sorted { $0.key < $1.key }.map { ", \($0.key)=\($0.value)" }.joined()
-            return "created \(spec.name) (\(plural(spec.partitions))\(configs))"
+            let configs = spec.configs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            return "created \(spec.name) (\(plural(spec.partitions))\(list(configs)))"
         case .alreadyExists:
-            return "found \(spec.name) (\(count.map(plural) ?? "partitions unknown"))"
+            return "found \(spec.name) (\(partitions.map(plural) ?? "partitions unknown")\(list(settings)))"
         }
     }
 }

@@ -33,7 +33,28 @@ import Testing
         // Again, asking for more partitions: every topic is found as it is.
         let (again, out2, err2) = try await LoopwatchProcess.run(["topics", "--config", path, "--partitions", "5"])
         #expect(again == 0, "\(err2)")
-        #expect(out2.split(separator: "\n").map(String.init) == names.map { "found \($0) (3 partitions)" })
+        #expect(err2.isEmpty)
+        #expect(
+            out2.split(separator: "\n").map(String.init) == [
+                "found \(topics.input) (3 partitions)",
+                "found \(topics.state) (3 partitions, cleanup.policy=compact)",
+                "found \(topics.alertTopic) (3 partitions)",
+                "found \(topics.deadLetter) (3 partitions)",
+            ])
+    }
+
+    @Test func aStateTopicFoundUncompactedIsReportedAndLeftAsItIs() async throws {
+        let broker = try NoidaBroker.suiteBroker()
+        let prefix = "cli-\(UInt32.random(in: 0...UInt32.max))"
+        let topics = NoidaTopics(broker: broker, prefix: prefix, partitions: 2)
+        try broker.createTopics([topics.state], partitions: 2, configs: ["cleanup.policy": "delete"])
+        let path = try temporaryFile("lw.yaml", topics.config(group: prefix, target: "1h"))
+
+        let (status, out, err) = try await LoopwatchProcess.run(["topics", "--config", path, "--partitions", "2"])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("\nfound \(topics.state) (2 partitions, cleanup.policy=delete)\n"), "\(out)")
+        #expect(out.contains("created \(topics.input) (2 partitions)\n"), "\(out)")
+        #expect(err.hasPrefix("warning: \(topics.state) has cleanup.policy=delete, not compact: "), "\(err)")
     }
 }
 

@@ -93,10 +93,11 @@ let package = Package(
             dependencies: ["KafkaClient", "LoopwatchTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        // Helpers shared by the test targets (bounded waits, a seeded generator).
+        // Helpers shared by the test targets (bounded waits, a seeded generator, noida brokers:
+        // KafkaClient creates their topics).
         .target(
             name: "LoopwatchTestSupport",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["KafkaClient", .product(name: "Logging", package: "swift-log")],
             path: "Tests/LoopwatchTestSupport",
             swiftSettings: strict
         ),

@@ -28,7 +28,6 @@ broker=$!
 pids+=($broker)
 disown
 until (exec 3<>/dev/tcp/127.0.0.1/"$KPORT") 2>/dev/null; do sleep 0.1; done
-python3 "$ROOT/Benchmarks/recovery/create_topics.py" "$KPORT" 16 interactions loopwatch-state=compact sla-alerts interactions-dlq
 
 cat >"$WORK/lw.yaml" <<YAML
 kafka:
@@ -41,6 +40,7 @@ policies:
   - name: day
     first_response: 24h
 YAML
+"$BIN" topics --config "$WORK/lw.yaml" --partitions 16 >&2
 
 echo "producing $N customer responses (one conversation each) …" >&2
 python3 - "$N" >"$WORK/events" <<'PY'

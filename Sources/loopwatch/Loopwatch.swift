@@ -11,7 +11,8 @@ struct Loopwatch: AsyncParsableCommand {
         abstract: "Raises an alert when a customer's concern stays unanswered past its SLA.",
         version: LoopwatchVersion.string,
         subcommands: [
-            RunCommand.self, CheckConfigCommand.self, ReplayCommand.self, ReportCommand.self, DemoCommand.self,
+            RunCommand.self, CheckConfigCommand.self, TopicsCommand.self, ReplayCommand.self, ReportCommand.self,
+            DemoCommand.self,
         ]
     )
 }

@@ -1,4 +1,6 @@
 import Foundation
+import KafkaClient
+import Logging
 import Synchronization
 
 /// One noida-db Kafka broker for a test suite: an *isolating* Kafka-compatible broker
@@ -115,21 +117,35 @@ public final class NoidaBroker: Sendable {
             executable, "start", "--only", "kafka", "--host", "127.0.0.1",
             "--kafka-port", "\(port)", "--data-dir", dataDirectory,
         ]
+        let probe = try Self.probe(port: port)
         let pid = try spawnInOwnGroup(arguments, output: logPath)
         let log = { ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").suffix(2000) }
         let end = ContinuousClock.now + timeout
         while ContinuousClock.now < end {
-            if (try? KafkaWire(port: port, timeout: .seconds(1)).apiVersions()) == true { return pid }
+            // A metadata request: returns once the broker answers, or fails when the slice ends.
+            if (try? probe.partitionCounts(topics: [], timeout: .milliseconds(50))) != nil { return pid }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 throw NoidaError(message: "noida-db exited during start (status \(status)): \(log())")
             }
-            Thread.sleep(forTimeInterval: 0.05)
         }
         kill(-pid, SIGKILL)
         var status: Int32 = 0
         _ = waitpid(pid, &status, 0)
         throw NoidaError(message: "noida-db did not answer on port \(port) within \(timeout): \(log())")
+    }
+
+    /// A silent admin client that retries a refused connection every few tens of milliseconds
+    /// (librdkafka's default backoff grows to seconds while the broker is still starting).
+    private static func probe(port: UInt16) throws -> KafkaAdmin {
+        var quiet = Logger(label: "noida.probe")
+        quiet.logLevel = .critical
+        return try KafkaAdmin(
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": "127.0.0.1:\(port)", "reconnect.backoff.ms": "10",
+                "reconnect.backoff.max.ms": "50", "log.connection.close": "false",
+            ]),
+            logger: quiet)
     }
 
     private func terminate(signal: Int32, grace: Duration = .seconds(5)) {

@@ -21,11 +21,11 @@ final class BenchBroker: Sendable {
                     "BENCH_BROKER=noida needs LOOPWATCH_NOIDA_BIN (tools/install_noida.sh prints it)")
             }
             let n = try NoidaProcess(binary: binary)
-            try KafkaWire(port: n.port, timeout: .seconds(30)).createTopics(
-                topics.map { ($0, Int32(partitions)) })
+            try KafkaAdmin(configuration: KafkaConfiguration(["bootstrap.servers": n.bootstrapServers]), logger: logger)
+                .createTopics(topics.map { KafkaTopicSpec(name: $0, partitions: partitions) }, timeout: .seconds(30))
             noida = n
             mock = nil
-            bootstrapServers = "127.0.0.1:\(n.port)"
+            bootstrapServers = n.bootstrapServers
             name = "noida-db"
         } else {
             let c = try KafkaMockCluster(brokers: 1, logger: logger)
@@ -51,6 +51,8 @@ final class NoidaProcess: @unchecked Sendable {
     let directory: String
     private let process: Process
 
+    var bootstrapServers: String { "127.0.0.1:\(port)" }
+
     init(binary: String) throws {
         port = UInt16.random(in: 20_000...40_000)
         directory = NSTemporaryDirectory() + "lw-bench-noida-\(UInt32.random(in: 0...UInt32.max))"
@@ -65,13 +67,22 @@ final class NoidaProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/broker.log"))
         p.standardOutput = log
         p.standardError = log
+        // Probed with metadata requests (each waits up to 50 ms for the broker) on a silent client
+        // that retries a refused connection every few tens of milliseconds.
+        var quiet = Logger(label: "noida.probe")
+        quiet.logLevel = .critical
+        let probe = try KafkaAdmin(
+            configuration: KafkaConfiguration([
+                "bootstrap.servers": "127.0.0.1:\(port)", "reconnect.backoff.ms": "10",
+                "reconnect.backoff.max.ms": "50",
+            ]),
+            logger: quiet)
         try p.run()
         process = p
         let end = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < end {
-            if (try? KafkaWire(port: port, timeout: .seconds(1)).apiVersions()) == true { return }
+            if (try? probe.partitionCounts(topics: [], timeout: .milliseconds(50))) != nil { return }
             if !p.isRunning { throw BenchBrokerError("noida-db exited during start (see \(directory)/broker.log)") }
-            Thread.sleep(forTimeInterval: 0.05)
         }
         stop()
         throw BenchBrokerError("noida-db did not answer on port \(port) within 30 s")

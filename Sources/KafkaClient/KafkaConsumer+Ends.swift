@@ -16,6 +16,7 @@ extension KafkaConsumer {
         client.serveLogs()
         let batch = try queue.consumeBatch(maxMessages: maxMessages, timeout: timeout)
         client.serveLogs()
+        fetchWaker.took(batch.messages.count, queued: Int(rd_kafka_queue_length(queue.pointer)))
         if batch.errors.contains(where: \.isFatal), let fatal = client.fatalError() { throw fatal }
         return KafkaPollResult(messages: batch.messages, ends: batch.endOfPartition)
     }

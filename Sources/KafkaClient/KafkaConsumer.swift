@@ -24,6 +24,8 @@ import Synchronization
 public final class KafkaConsumer: Sendable {
     let client: RdKafkaClient
     let queue: RdKafkaQueue
+    /// Wakes librdkafka's fetcher once a full queue has drained (see ``KafkaFetchWaker``).
+    let fetchWaker: KafkaFetchWaker
     private let state = Mutex<State>(State())
 
     private struct State {
@@ -65,6 +67,8 @@ public final class KafkaConsumer: Sendable {
             throw KafkaError(code: .state, message: "consumer has no consumer queue")
         }
         self.queue = RdKafkaQueue(pointer: queue, client: client)
+        fetchWaker = KafkaFetchWaker(
+            client: client, queuedMinMessages: effective["queued.min.messages"].flatMap { Int($0) } ?? 100_000)
         let list = RdKafkaTopicPartitionList(topics.map { TopicPartition(topic: $0, partition: -1) })
         try KafkaError.check(rd_kafka_subscribe(client.kafka, list.pointer), context: "subscribe to \(topics)")
     }
@@ -85,6 +89,7 @@ public final class KafkaConsumer: Sendable {
         client.serveLogs()
         let batch = try queue.consumeBatch(maxMessages: maxMessages, timeout: timeout)
         client.serveLogs()
+        fetchWaker.took(batch.messages.count, queued: Int(rd_kafka_queue_length(queue.pointer)))
         if batch.errors.contains(where: \.isFatal), let fatal = client.fatalError() {
             throw fatal
         }
@@ -154,6 +159,7 @@ public final class KafkaConsumer: Sendable {
         }
         guard let thread else { return }
         thread?.stop()
+        fetchWaker.stop()
         let err =
             scoped
             ? client.context.scopedRebalanceHandler.with(onRebalance) { rd_kafka_consumer_close(client.kafka) }

@@ -108,10 +108,11 @@ import Testing
         }
     }
 
-    /// Commits `c-*` to partitions 0 and 1, opens a transaction and lands `open-*` on them,
-    /// restarts the broker, tries to commit `after-0` (partition 0, sequence continued) and
-    /// `after-2` (partition 2, new to this producer: sequence 0), re-creates the producer in
-    /// `c.order` and commits `new-*` to the three partitions.
+    /// Commits `c-*` to partitions 0 and 1, opens a transaction, lands `open-*` on them with input
+    /// offset 5, restarts the broker, delivers `after-2` (partition 2, new to this producer:
+    /// sequence 0), then `after-0` (partition 0, sequence continued) with input offset 7 and
+    /// commits (after `kill -9`, or for `.committedByItself`) or only flushes; then ends the
+    /// transaction as `c.order` says and commits `new-*` to the three partitions.
     static func run(_ c: Case, broker: NoidaBroker, topic: String) throws -> Outcome {
         var configuration = T.transactionalConfiguration(broker, id: T.unique("tx"))
             .with("transaction.timeout.ms", "\(c.transactionTimeout)")

@@ -19,6 +19,11 @@ import Logging
 /// destroys this instance and runs `InitProducerId` on a fresh one with the same `transactional.id`,
 /// which makes the coordinator abort (or finish committing) the pending transaction and fences the
 /// old instance; then replay from the last committed consumer offsets.
+///
+/// That needs a broker that keeps its transaction state. noida-db 0.2.3 (a test broker) forgets
+/// the `transactional.id` when it restarts: a fresh instance then gets a *new* producer id, and what
+/// the old instance wrote after the restart stays open for good, whether the old instance was
+/// destroyed before or after (`NoidaBrokerRestartProducerTests`; README, "What each test broker shows").
 public final class KafkaTransactionalProducer: Sendable {
     private let producer: KafkaProducer
     private let logger: Logger

@@ -261,7 +261,12 @@ public struct SLAEngine: Sendable {
         for slot in dirtySlots {
             guard store[slot].dirty else { continue }
             store[slot].dirty = false
-            if store[slot].live { body(store[slot].id, store[slot].state.encoded()) }
+            guard store[slot].live else { continue }
+            // Encode a copy (one retain of its arrays), not the state borrowed through the
+            // slot's `_read`: that form crashed debug builds with an over-release (Swift 6.3.1,
+            // see DecodedBatchChangesTests).
+            let state = store[slot].state
+            body(store[slot].id, state.encoded())
         }
         dirtySlots.removeAll(keepingCapacity: true)
         for id in tombstones where store.find(id, tag: ConversationIndex.tag(of: id)) == nil { body(id, nil) }

@@ -262,9 +262,9 @@ public struct SLAEngine: Sendable {
             guard store[slot].dirty else { continue }
             store[slot].dirty = false
             guard store[slot].live else { continue }
-            // Encode a copy (one retain of its arrays), not the state borrowed through the
-            // slot's `_read`: that form crashed debug builds with an over-release (Swift 6.3.1,
-            // see DecodedBatchChangesTests).
+            // Encode a local copy, not `store[slot].state.encoded()`: at -Onone Swift 6.3.1
+            // releases that form's copy through the `_read` frame after it is freed
+            // (swiftlang/swift#89836, fixed for 6.4; tools/swift-89836).
             let state = store[slot].state
             body(store[slot].id, state.encoded())
         }

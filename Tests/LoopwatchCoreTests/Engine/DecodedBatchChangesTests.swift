@@ -37,8 +37,9 @@ import Testing
         ##"{"id":"ev-807-1180","conversation_id":"tw-1860000000","kind":"status","occurred_at":"2026-11-02T06:00:00.991Z","channel":"twitter","author":{"id":"acme-care","role":"brand","automated":false},"priority":"low","attributes":{"customer_tier":"gold","language":"en"},"status":"open"}"##,
     ]
 
-    /// 13 facts of one conversation, as the benchmark workload makes them: in a debug build
-    /// the drain crashed (an over-release of the state's storage) until it copied the state out.
+    /// 13 facts of one conversation, as the benchmark workload makes them: a debug build's
+    /// drain crashed here (swiftlang/swift#89836, tools/swift-89836: the encoded buffer of 13
+    /// facts reuses the freed `_read` frame) until it encoded a local copy of the state.
     @Test func aBusyConversationDecodedInOneBatchDrainsItsState() throws {
         var engine = SLAEngine(policies: Self.policies, settings: .init(allowedLateness: .seconds(30)))
         let decoder = EventDecoder(

@@ -67,8 +67,7 @@ public final class KafkaConsumer: Sendable {
             throw KafkaError(code: .state, message: "consumer has no consumer queue")
         }
         self.queue = RdKafkaQueue(pointer: queue, client: client)
-        fetchWaker = KafkaFetchWaker(
-            client: client, queuedMinMessages: effective["queued.min.messages"].flatMap { Int($0) } ?? 100_000)
+        fetchWaker = KafkaFetchWaker(client: client, configuration: effective)
         let list = RdKafkaTopicPartitionList(topics.map { TopicPartition(topic: $0, partition: -1) })
         try KafkaError.check(rd_kafka_subscribe(client.kafka, list.pointer), context: "subscribe to \(topics)")
     }

@@ -11,9 +11,10 @@ import Synchronization
 /// `auto.offset.reset=earliest`. librdkafka 2.0.2 stops fetching *every* partition once the
 /// shared queue holds that many, and looks again only when its broker thread wakes up, which
 /// without traffic is a second later (a restore of a million records stalled a second per
-/// 100,000 queued). ``readAll(topic:partitions:maxBatch:idleTimeout:start:record:end:)``
-/// therefore wakes it itself once the queue has drained to half (one ListOffsets round trip to
-/// the leaders), so the fetcher idles while the queue is full instead of polling the broker.
+/// 100,000 queued). The reader therefore wakes it once the queue has drained to half, as
+/// ``KafkaConsumer`` does: a thread of its own sends one ListOffsets request to the leaders of the
+/// assigned partitions, so the fetcher idles while the queue is full instead of polling the broker,
+/// and the reading thread does not wait for that round trip.
 /// Forced: `enable.partition.eof=true`, no auto commit / offset store. librdkafka needs a
 /// `group.id` for `rd_kafka_assign`; if none is given a unique throwaway one is set. The reader
 /// only assigns, so it never joins that group nor commits offsets.
@@ -30,11 +31,11 @@ import Synchronization
 /// producer's `initTransactions`, which aborts a previous instance's open transaction and
 /// so lets the LSO advance past it.
 public final class KafkaPartitionReader: Sendable {
-    private let client: RdKafkaClient
+    let client: RdKafkaClient
     private let queue: RdKafkaQueue
     private let closed = Mutex(false)
-    /// librdkafka's fetch threshold: see ``wakeFetcher(_:)``.
-    private let queuedMinMessages: Int
+    /// Wakes librdkafka's fetcher once a full queue has drained (see ``KafkaFetchWaker``).
+    private let fetchWaker: KafkaFetchWaker
 
     /// Creates the reader.
     public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
@@ -54,12 +55,13 @@ public final class KafkaPartitionReader: Sendable {
         let client = try RdKafkaClient(
             type: RD_KAFKA_CONSUMER, configuration: effective, logger: logger, callbacks: .init())
         self.client = client
-        queuedMinMessages = effective["queued.min.messages"].flatMap { Int($0) } ?? 100_000
         rd_kafka_poll_set_consumer(client.kafka)
         guard let queue = rd_kafka_queue_get_consumer(client.kafka) else {
             throw KafkaError(code: .state, message: "partition reader has no consumer queue")
         }
         self.queue = RdKafkaQueue(pointer: queue, client: client)
+        // Last: nothing after it throws, so the waker's thread runs only for a reader that exists.
+        fetchWaker = KafkaFetchWaker(client: client, configuration: effective)
     }
 
     deinit {
@@ -98,13 +100,12 @@ public final class KafkaPartitionReader: Sendable {
         let clock = ContinuousClock()
         var lastProgress = clock.now
         var count = 0
-        var sinceWake = 0
         while true {
             // A short wait: consume_batch blocks until `maxBatch` messages *or* the timeout, and
             // a partition's tail rarely fills a batch — a long wait would be paid per partition.
             let batch = try queue.consumeBatch(maxMessages: maxBatch, timeout: .milliseconds(5))
             client.serveLogs()
-            took(batch.messages.count, sinceWake: &sinceWake, fetching: start)
+            tookFromQueue(batch.messages.count)
             let mine = batch.messages.filter { $0.topic == topic && $0.partition == partition }
             if !mine.isEmpty {
                 try body(mine)
@@ -175,8 +176,6 @@ public final class KafkaPartitionReader: Sendable {
         }
         // Messages carry their topic as a handle: its name is compared once per handle.
         var topicHandle: OpaquePointer?
-        // Messages taken since the fetcher was last woken (see `wakeFetcher`).
-        var sinceWake = 0
         let clock = ContinuousClock()
         var lastProgress = clock.now
         while remaining > 0 {
@@ -203,7 +202,7 @@ public final class KafkaPartitionReader: Sendable {
             }
             client.serveLogs()
             if let failure { throw failure }
-            took(events.records, sinceWake: &sinceWake, fetching: assignment)
+            tookFromQueue(events.records)
             var progressed = events.records > 0
             for eof in events.endOfPartition where eof.topic == topic {
                 let p = Int(eof.partition)
@@ -227,25 +226,10 @@ public final class KafkaPartitionReader: Sendable {
         }
     }
 
-    /// Counts `n` messages taken from the queue and wakes the fetcher (``wakeFetcher(_:)``) once
-    /// half of `queued.min.messages` were taken since the last time and the queue holds less.
-    private func took(_ n: Int, sinceWake: inout Int, fetching partitions: RdKafkaTopicPartitionList) {
-        sinceWake += n
-        let half = queuedMinMessages / 2
-        guard sinceWake >= half, Int(rd_kafka_queue_length(queue.pointer)) < half else { return }
-        sinceWake = 0
-        wakeFetcher(partitions)
-    }
-
-    /// Wakes the broker threads fetching `partitions`: librdkafka 2.0.2 stops fetching while its
-    /// queue holds `queued.min.messages` and is not told when it drains; a request to each
-    /// partition's leader (the latest offsets) makes its broker thread look again at once. Its
-    /// answer is not needed, so failures are ignored.
-    private func wakeFetcher(_ partitions: RdKafkaTopicPartitionList) {
-        guard let copy = rd_kafka_topic_partition_list_copy(partitions.pointer) else { return }
-        defer { rd_kafka_topic_partition_list_destroy(copy) }
-        for i in 0..<Int(copy.pointee.cnt) { copy.pointee.elems[i].offset = -1 }  // -1: the latest
-        _ = rd_kafka_offsets_for_times(client.kafka, copy, 1_000)
+    /// Tells the fetch waker that `n` messages were taken from the queue (it wakes the fetcher
+    /// of the current assignment once a full queue has drained).
+    private func tookFromQueue(_ n: Int) {
+        fetchWaker.took(n, queued: Int(rd_kafka_queue_length(queue.pointer)))
     }
 
     /// The offsets `topic`/`partition` spans (its watermarks, asked of the broker), or nil when
@@ -260,13 +244,15 @@ public final class KafkaPartitionReader: Sendable {
         return high > low ? low..<high : nil
     }
 
-    /// Releases the consumer. Idempotent.
+    /// Releases the consumer (after stopping its fetch waker, which waits for a wake-up in flight).
+    /// Idempotent.
     public func close() {
         let wasClosed = closed.withLock { closed in
             defer { closed = true }
             return closed
         }
         guard !wasClosed else { return }
+        fetchWaker.stop()
         _ = rd_kafka_consumer_close(client.kafka)
         client.serveLogs()
     }

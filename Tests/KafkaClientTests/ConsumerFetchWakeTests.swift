@@ -13,18 +13,9 @@ import Testing
         defer { cluster.destroy() }
         let topic = T.unique("wake")
         try cluster.createTopic(name: topic, partitions: 2)
-        let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
         let perPartition = 400
-        for p in Int32(0)..<2 {
-            for i in 0..<perPartition {
-                try producer.enqueue(
-                    KafkaProducerRecord(topic: topic, partition: p, key: T.bytes("k"), value: T.bytes("\(p)-\(i)")),
-                    maxBlock: .seconds(10))
-            }
-        }
-        try await DedicatedThread.run {
-            try producer.flush(timeout: .seconds(20))
-            producer.shutdown()
+        try await T.produce(to: cluster, topic: topic, counts: [0: perPartition, 1: perPartition]) { p, i in
+            (T.bytes("k"), T.bytes("\(p)-\(i)"))
         }
         let seen = try await T.blocking { () throws -> [Int32: [String]] in
             let consumer = try KafkaConsumer(

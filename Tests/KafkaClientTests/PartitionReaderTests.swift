@@ -16,20 +16,9 @@ import Testing
         defer { cluster.destroy() }
         let topic = T.unique("readall")
         try cluster.createTopic(name: topic, partitions: 4)
-        let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
         let counts: [Int32: Int] = [0: 700, 1: 0, 2: 3, 3: 1]  // partition 1 stays empty
-        for (p, n) in counts {
-            for i in 0..<n {
-                try producer.enqueue(
-                    KafkaProducerRecord(
-                        topic: topic, partition: p, key: T.bytes("k\(p)-\(i)"),
-                        value: i == 1 ? nil : T.bytes("v\(p)-\(i)")),
-                    maxBlock: .seconds(10))
-            }
-        }
-        try await DedicatedThread.run {
-            try producer.flush(timeout: .seconds(20))
-            producer.shutdown()
+        try await T.produce(to: cluster, topic: topic, counts: counts) { p, i in
+            (T.bytes("k\(p)-\(i)"), i == 1 ? nil : T.bytes("v\(p)-\(i)"))
         }
 
         // Once with the reader's defaults, once with a queue so shallow (queued.min.messages 50)

@@ -73,14 +73,8 @@ import Testing
         defer { cluster.destroy() }
         let topic = T.unique("batches")
         try cluster.createTopic(name: topic, partitions: 2)
-        let producer = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
-        for i in 0..<50 {
-            try producer.enqueue(
-                KafkaProducerRecord(topic: topic, key: T.bytes("k\(i)"), value: T.bytes("\(i)")), maxBlock: .seconds(5))
-        }
-        try await DedicatedThread.run { () throws(KafkaError) in
-            try producer.flush(timeout: .seconds(10))
-            producer.shutdown()
+        try await T.produce(to: cluster, topic: topic, counts: [0: 25, 1: 25]) { p, i in
+            (T.bytes("k\(p)-\(i)"), T.bytes("\(p)-\(i)"))
         }
 
         let consumer = try KafkaConsumer(

@@ -6,13 +6,15 @@ import Testing
     typealias T = TestSupport
 
     /// Every client frees its `rd_kafka_t` (whose `rd_kafka_destroy` joins librdkafka's
-    /// threads) and stops its own poll thread once closed and released.
+    /// threads) and stops its own poll thread once closed and released; the consumer's and the
+    /// reader's fetch wakers stop on close too (a running one would keep its handle).
     @Test func closedClientsReleaseTheirHandlesAndThreads() async throws {
         try await T.blocking {
             weak var producerHandle: RdKafkaClient?
             weak var transactionalHandle: RdKafkaClient?
             weak var consumerHandle: RdKafkaClient?
             weak var readerHandle: KafkaPartitionReader?
+            weak var readerClientHandle: RdKafkaClient?
             weak var mockCluster: KafkaMockCluster?
             do {
                 let cluster = try KafkaMockCluster(brokers: 1)
@@ -41,6 +43,7 @@ import Testing
 
                 let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
                 readerHandle = reader
+                readerClientHandle = reader.client
                 #expect(try reader.read(topic: topic, partition: 0) { _ in } == 1)
                 reader.close()
                 cluster.destroy()
@@ -49,6 +52,7 @@ import Testing
             #expect(transactionalHandle == nil)
             #expect(consumerHandle == nil)
             #expect(readerHandle == nil)
+            #expect(readerClientHandle == nil)
             #expect(mockCluster == nil)
         }
     }

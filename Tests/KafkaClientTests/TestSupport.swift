@@ -88,6 +88,29 @@ enum TestSupport {
         return messages
     }
 
+    /// Produces `counts[p]` records to each partition `p` of `topic` on `cluster` and returns once
+    /// all are delivered (or throws). Record `i` of partition `p` has the key and value `record(p, i)`.
+    static func produce(
+        to cluster: some Bootstrapping,
+        topic: String,
+        counts: [Int32: Int],
+        _ record: (_ partition: Int32, _ index: Int) -> (key: [UInt8]?, value: [UInt8]?)
+    ) async throws {
+        let records = counts.sorted { $0.key < $1.key }.flatMap { p, n in
+            (0..<n).map { i in
+                let (key, value) = record(p, i)
+                return KafkaProducerRecord(topic: topic, partition: p, key: key, value: value)
+            }
+        }
+        let configuration = producerConfiguration(cluster)
+        try await blocking {
+            let producer = try KafkaProducer(configuration: configuration, logger: logger)
+            defer { producer.shutdown() }
+            for r in records { try producer.enqueue(r, maxBlock: .seconds(10)) }
+            try producer.flush(timeout: .seconds(20))
+        }
+    }
+
     static func bytes(_ string: String) -> [UInt8] { Array(string.utf8) }
 
     static func string(_ bytes: [UInt8]?) -> String? { bytes.map { String(decoding: $0, as: UTF8.self) } }

@@ -4,6 +4,12 @@ import Synchronization
 
 /// Wakes a consumer's fetcher after its queue has drained, on a thread of its own.
 ///
+/// Serves both ``KafkaConsumer`` (a group member: its assignment comes from the group) and
+/// ``KafkaPartitionReader`` (its assignment is set with `rd_kafka_assign`); either way the
+/// partitions to wake are the handle's current assignment (`rd_kafka_assignment`), read when the
+/// wake-up is sent, so an assignment that changed since ``took(_:queued:)`` is woken as it is now.
+/// Its owner calls ``stop()`` before closing the handle.
+///
 /// librdkafka 2.0.2 stops fetching every partition while the consumer's queue holds
 /// `queued.min.messages` and is not told when the application drains it: it looks again only at
 /// its broker thread's next wake-up, which without traffic is up to a second later. A worker
@@ -28,10 +34,15 @@ final class KafkaFetchWaker: @unchecked Sendable {
     private let signal = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
-    /// Starts the waker's thread. `queuedMinMessages`: the consumer's `queued.min.messages`.
-    init(client: RdKafkaClient, queuedMinMessages: Int) {
+    /// librdkafka's default `queued.min.messages`, used when the configuration does not set it.
+    static let defaultQueuedMinMessages = 100_000
+
+    /// Starts the waker's thread. Its threshold is the `queued.min.messages` of `configuration`
+    /// (the one `client` was created with), or librdkafka's default when unset or not a number.
+    init(client: RdKafkaClient, configuration: KafkaConfiguration) {
         self.client = client
-        half = max(1, queuedMinMessages / 2)
+        let queuedMinMessages = configuration["queued.min.messages"].flatMap { Int($0) }
+        half = max(1, (queuedMinMessages ?? Self.defaultQueuedMinMessages) / 2)
         DedicatedThread.start(name: "kafka-fetch-waker") { [self] in run() }
     }
 

@@ -14,41 +14,21 @@ import Testing
         let topic = T.unique("txn")
         try broker.createTopics([topic], partitions: 2)
         try await T.blocking {
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(broker)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
-            for (batch, commit, deliverFirst) in [
-                ("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false),
-            ] {
-                try producer.beginTransaction()
-                for i in 0..<3 {
-                    try producer.enqueue(
-                        KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
-                }
-                if deliverFirst { try producer.flush(timeout: .seconds(10)) }
-                if commit {
-                    try producer.commitTransaction(timeout: .seconds(10))
-                } else {
-                    try producer.abortTransaction(timeout: .seconds(10))
-                }
-            }
+            try T.writeCommittedAndAbortedBatches(producer, topic: topic)
             // A transaction left open (its records written to the partitions) by another producer.
-            let open = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: T.unique("open")), logger: T.logger)
+            let open = try T.transactionalProducer(broker, id: T.unique("open"))
             defer { open.shutdown() }
-            try open.initTransactions(timeout: .seconds(10))
             try open.beginTransaction()
             for i in 0..<2 {
                 try open.enqueue(KafkaProducerRecord(topic: topic, partition: Int32(i), value: T.bytes("o-\(i)")))
             }
             try open.flush(timeout: .seconds(10))
 
-            let consumer = try KafkaConsumer(
-                configuration: T.consumerConfiguration(broker, group: T.unique("g")), topics: [topic], logger: T.logger)
+            let consumer = try T.consumerInNewGroup(broker, topics: [topic])
             defer { consumer.close() }
-            var values = try T.consume(consumer, count: 6).map { T.string($0.value)! }
-            values += try consumer.poll(maxMessages: 100, timeout: .milliseconds(500)).map { T.string($0.value)! }
+            let values = try T.consumeValues(consumer, count: 6, settle: .milliseconds(500))
             #expect(values.sorted() == ["c1-0", "c1-1", "c1-2", "c2-0", "c2-1", "c2-2"])
 
             // Once committed, the open transaction's records become visible, once.
@@ -65,38 +45,24 @@ import Testing
         let output = T.unique("out")
         try broker.createTopics([input, output], partitions: 1)
         try await T.blocking {
-            let plain = try KafkaProducer(configuration: T.producerConfiguration(broker), logger: T.logger)
-            for i in 0..<5 { try plain.enqueue(KafkaProducerRecord(topic: input, value: T.bytes("\(i)"))) }
-            try plain.flush(timeout: .seconds(10))
-            plain.shutdown()
-
-            let tp = TopicPartition(topic: input, partition: 0)
-            let consumer = try KafkaConsumer(
-                configuration: T.consumerConfiguration(broker, group: T.unique("g")), topics: [input], logger: T.logger)
+            let (consumer, next) = try T.consumedInput(broker, topic: input)
             defer { consumer.close() }
-            let consumed = try T.consume(consumer, count: 5)
-            let next = consumed.map(\.offset).max()! + 1
+            let tp = TopicPartition(topic: input, partition: 0)
 
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(broker)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
 
             // Aborted: the offsets are not committed.
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: output, value: T.bytes("ignored")))
-            try producer.sendOffsetsToTransaction(
-                offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: 2)],
-                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            try T.sendOffset(2, of: input, to: producer, for: consumer)
             try producer.abortTransaction(timeout: .seconds(10))
             #expect(try consumer.committed([tp], timeout: .seconds(5)).first?.offset == TopicPartitionOffset.invalid)
 
             // Sent but not yet committed: still not committed.
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: output, value: T.bytes("result")))
-            try producer.sendOffsetsToTransaction(
-                offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: next)],
-                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            try T.sendOffset(next, of: input, to: producer, for: consumer)
             #expect(try consumer.committed([tp], timeout: .seconds(5)).first?.offset == TopicPartitionOffset.invalid)
 
             // Committed: the offsets are committed atomically with the output.
@@ -104,10 +70,7 @@ import Testing
             let committed = try consumer.committed([tp], timeout: .seconds(5))
             #expect(committed.first?.offset == next, "committed \(committed), expected \(next)")
 
-            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(broker), logger: T.logger)
-            defer { reader.close() }
-            var values: [String] = []
-            _ = try reader.read(topic: output, partition: 0) { values += $0.map { T.string($0.value)! } }
+            let values = try T.committedValues(broker, topic: output)
             #expect(values == ["result"])
         }
     }
@@ -117,23 +80,13 @@ import Testing
         let topic = T.unique("abortable")
         try broker.createTopics([topic], partitions: 1)
         let values = try await T.blocking { () throws -> [String] in
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(broker)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
-            try producer.beginTransaction()
-            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("lost")))
-            try producer.flush(timeout: .seconds(10))  // on the partition before the abort
-            try producer.abortTransaction(timeout: .seconds(10))
-            try producer.beginTransaction()
-            try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("replayed")))
-            try producer.commitTransaction(timeout: .seconds(10))
-
-            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(broker), logger: T.logger)
-            defer { reader.close() }
-            var values: [String] = []
-            _ = try reader.read(topic: topic, partition: 0) { values += $0.map { T.string($0.value)! } }
-            return values
+            let lost = KafkaProducerRecord(topic: topic, value: T.bytes("lost"))
+            let replayed = KafkaProducerRecord(topic: topic, value: T.bytes("replayed"))
+            try T.transaction(producer, [lost], commit: false, deliverFirst: true)  // on the partition before the abort
+            try T.transaction(producer, [replayed], commit: true)
+            return try T.committedValues(broker, topic: topic)
         }
         #expect(values == ["replayed"])
     }
@@ -143,29 +96,9 @@ import Testing
         let topic = T.unique("changelog")
         try broker.createTopics([topic], partitions: 2)
         try await T.blocking {
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(broker)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
-            func transaction(_ values: [String], partition: Int32, commit: Bool, deliverFirst: Bool = false) throws {
-                try producer.beginTransaction()
-                for v in values {
-                    try producer.enqueue(
-                        KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v)))
-                }
-                if deliverFirst { try producer.flush(timeout: .seconds(10)) }
-                if commit {
-                    try producer.commitTransaction(timeout: .seconds(10))
-                } else {
-                    try producer.abortTransaction(timeout: .seconds(10))
-                }
-            }
-            try transaction(["a", "b", "c"], partition: 0, commit: true)
-            try transaction(["x", "y", "z", "w"], partition: 0, commit: false)
-            try transaction(["d", "e"], partition: 0, commit: true)
-            try transaction(["p1"], partition: 1, commit: true)
-            try transaction(["q1", "q2"], partition: 1, commit: false, deliverFirst: true)  // written, then aborted
-            try transaction(["p2"], partition: 1, commit: true)
+            try T.writeChangelog(producer, topic: topic)
 
             let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(broker), logger: T.logger)
             defer { reader.close() }
@@ -188,18 +121,14 @@ import Testing
         try broker.createTopics([topic], partitions: 1)
         try await T.blocking {
             let id = T.unique("tx")
-            let zombie = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: id), logger: T.logger)
+            let zombie = try T.transactionalProducer(broker, id: id)
             defer { zombie.shutdown() }
-            try zombie.initTransactions(timeout: .seconds(10))
             try zombie.beginTransaction()
             try zombie.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("zombie")))
             try zombie.flush(timeout: .seconds(10))
 
-            let successor = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(broker, id: id), logger: T.logger)
+            let successor = try T.transactionalProducer(broker, id: id)  // aborts the zombie's open transaction
             defer { successor.shutdown() }
-            try successor.initTransactions(timeout: .seconds(10))  // aborts the zombie's open transaction
             var failure: KafkaError?
             do throws(KafkaError) {
                 try zombie.commitTransaction(timeout: .seconds(10))
@@ -212,10 +141,7 @@ import Testing
             try successor.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("successor")))
             try successor.commitTransaction(timeout: .seconds(10))
 
-            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(broker), logger: T.logger)
-            defer { reader.close() }
-            var values: [String] = []
-            _ = try reader.read(topic: topic, partition: 0) { values += $0.map { T.string($0.value)! } }
+            let values = try T.committedValues(broker, topic: topic)
             #expect(values == ["successor"])
         }
     }

@@ -10,33 +10,14 @@ import Testing
         let topic = T.unique("txn")
         try cluster.createTopic(name: topic, partitions: 2)
         let values = try await T.blocking { () throws -> [String] in
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(cluster)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
             // "a1" is aborted before its records leave the client (purged by the abort);
             // "a2" is aborted after its records were written to the partitions.
-            for (batch, commit, deliverFirst) in [
-                ("c1", true, false), ("a1", false, false), ("a2", false, true), ("c2", true, false),
-            ] {
-                try producer.beginTransaction()
-                for i in 0..<3 {
-                    try producer.enqueue(
-                        KafkaProducerRecord(topic: topic, partition: Int32(i % 2), value: T.bytes("\(batch)-\(i)")))
-                }
-                if deliverFirst { try producer.flush(timeout: .seconds(10)) }
-                if commit {
-                    try producer.commitTransaction(timeout: .seconds(10))
-                } else {
-                    try producer.abortTransaction(timeout: .seconds(10))
-                }
-            }
-            let consumer = try KafkaConsumer(
-                configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [topic], logger: T.logger
-            )
+            try T.writeCommittedAndAbortedBatches(producer, topic: topic)
+            let consumer = try T.consumerInNewGroup(cluster, topics: [topic])
             defer { consumer.close() }
-            var values = try T.consume(consumer, count: 6).map { T.string($0.value)! }
-            values += try consumer.poll(maxMessages: 100, timeout: .milliseconds(300)).map { T.string($0.value)! }
+            let values = try T.consumeValues(consumer, count: 6, settle: .milliseconds(300))
             #expect(values.contains { $0.hasPrefix("c1-") } && values.contains { $0.hasPrefix("c2-") })
             #expect(values.filter { $0.hasPrefix("c") }.sorted() == ["c1-0", "c1-1", "c1-2", "c2-0", "c2-1", "c2-2"])
             #expect(!values.contains { $0.hasPrefix("a1-") })
@@ -61,23 +42,17 @@ import Testing
         try cluster.createTopic(name: alerts, partitions: 4)
         try cluster.createTopic(name: state, partitions: 2)
         let values = try await T.blocking { () throws -> [String] in
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(cluster)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
             #expect(try producer.prepareTopics([alerts, state, alerts]) == [alerts: 4, state: 2])
             try producer.beginTransaction()
             for i in 0..<3 {
                 try producer.enqueue(KafkaProducerRecord(topic: alerts, partition: Int32(i), value: T.bytes("a-\(i)")))
             }
             try producer.commitTransaction(timeout: .seconds(10))
-            let consumer = try KafkaConsumer(
-                configuration: T.consumerConfiguration(cluster, group: T.unique("g")), topics: [alerts, state],
-                logger: T.logger)
+            let consumer = try T.consumerInNewGroup(cluster, topics: [alerts, state])
             defer { consumer.close() }
-            var values = try T.consume(consumer, count: 3).map { T.string($0.value)! }
-            values += try consumer.poll(maxMessages: 100, timeout: .milliseconds(300)).map { T.string($0.value)! }
-            return values
+            return try T.consumeValues(consumer, count: 3, settle: .milliseconds(300))
         }
         #expect(values.sorted() == ["a-0", "a-1", "a-2"])
     }
@@ -90,48 +65,31 @@ import Testing
         try cluster.createTopic(name: input, partitions: 1)
         try cluster.createTopic(name: output, partitions: 1)
         let (committed, next) = try await T.blocking { () throws -> ([TopicPartitionOffset], Int64) in
-            let plain = try KafkaProducer(configuration: T.producerConfiguration(cluster), logger: T.logger)
-            for i in 0..<5 { try plain.enqueue(KafkaProducerRecord(topic: input, value: T.bytes("\(i)"))) }
-            try plain.flush(timeout: .seconds(10))
-            plain.shutdown()
-
-            let group = T.unique("g")
-            let tp = TopicPartition(topic: input, partition: 0)
-            let consumer = try KafkaConsumer(
-                configuration: T.consumerConfiguration(cluster, group: group), topics: [input], logger: T.logger)
+            let (consumer, next) = try T.consumedInput(cluster, topic: input)
             defer { consumer.close() }
-            let consumed = try T.consume(consumer, count: 5)
-            let next = consumed.map(\.offset).max()! + 1
+            let tp = TopicPartition(topic: input, partition: 0)
 
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(cluster)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
 
             // Aborted: offsets are not committed.
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: output, value: T.bytes("ignored")))
-            try producer.sendOffsetsToTransaction(
-                offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: 2)],
-                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            try T.sendOffset(2, of: input, to: producer, for: consumer)
             try producer.abortTransaction(timeout: .seconds(10))
             #expect(try consumer.committed([tp], timeout: .seconds(5)).first?.offset == TopicPartitionOffset.invalid)
             // Verify the offsets really travel in TxnOffsetCommit: an injected group error surfaces there.
             try producer.beginTransaction()
             try cluster.pushRequestErrors(.txnOffsetCommit, [.groupAuthorizationFailed])
             #expect {
-                try producer.sendOffsetsToTransaction(
-                    offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: next)],
-                    groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+                try T.sendOffset(next, of: input, to: producer, for: consumer)
             } throws: { ($0 as? KafkaError)?.requiresAbort == true }
             try producer.abortTransaction(timeout: .seconds(10))
 
             // Committed: offsets are committed atomically with the output.
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: output, value: T.bytes("result")))
-            try producer.sendOffsetsToTransaction(
-                offsets: [TopicPartitionOffset(topic: input, partition: 0, offset: next)],
-                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(10))
+            try T.sendOffset(next, of: input, to: producer, for: consumer)
             try producer.commitTransaction(timeout: .seconds(10))
             let committed = try consumer.committed([tp], timeout: .seconds(5))
             return (committed, next)
@@ -184,9 +142,7 @@ import Testing
         let topic = T.unique("timeout")
         try cluster.createTopic(name: topic, partitions: 1)
         try await T.blocking {
-            var producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
-            try producer.initTransactions(timeout: .seconds(10))
+            var producer = try T.transactionalProducer(cluster)
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("slow")))
             try cluster.setBrokerRTT(-1, rtt: .milliseconds(1500))
@@ -216,10 +172,8 @@ import Testing
         let topic = T.unique("abortable")
         try cluster.createTopic(name: topic, partitions: 1)
         let values = try await T.blocking { () throws -> [String] in
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(cluster)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
             let metadata = KafkaConsumerGroupMetadata(groupID: T.unique("g"))
 
             // A non-retriable group error on TxnOffsetCommit makes the transaction abortable.
@@ -254,10 +208,7 @@ import Testing
             try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("replayed")))
             try producer.commitTransaction(timeout: .seconds(10))
 
-            let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
-            defer { reader.close() }
-            var values: [String] = []
-            _ = try reader.read(topic: topic, partition: 0) { values += $0.map { T.string($0.value)! } }
+            let values = try T.committedValues(cluster, topic: topic)
             #expect(values.last == "replayed")
             #expect(!values.contains("lost-too"))  // never reached the partition
             // "lost" was aborted; whether the mock delivered it before the abort is timing, and
@@ -278,9 +229,7 @@ import Testing
         let topic = T.unique("fenced")
         try cluster.createTopic(name: topic, partitions: 1)
         try await T.blocking {
-            var producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
-            try producer.initTransactions(timeout: .seconds(10))
+            var producer = try T.transactionalProducer(cluster)
             try producer.beginTransaction()
             try producer.enqueue(KafkaProducerRecord(topic: topic, value: T.bytes("zombie")))
             try cluster.pushRequestErrors(.endTxn, [.producerFenced])
@@ -308,29 +257,9 @@ import Testing
         let topic = T.unique("changelog")
         try cluster.createTopic(name: topic, partitions: 2)
         let (secondCount, second) = try await T.blocking { () throws -> (Int, [String]) in
-            let producer = try KafkaTransactionalProducer(
-                configuration: T.transactionalConfiguration(cluster, id: T.unique("tx")), logger: T.logger)
+            let producer = try T.transactionalProducer(cluster)
             defer { producer.shutdown() }
-            try producer.initTransactions(timeout: .seconds(10))
-            func transaction(_ values: [String], partition: Int32, commit: Bool, deliverFirst: Bool = false) throws {
-                try producer.beginTransaction()
-                for v in values {
-                    try producer.enqueue(
-                        KafkaProducerRecord(topic: topic, partition: partition, key: T.bytes(v), value: T.bytes(v)))
-                }
-                if deliverFirst { try producer.flush(timeout: .seconds(10)) }
-                if commit {
-                    try producer.commitTransaction(timeout: .seconds(10))
-                } else {
-                    try producer.abortTransaction(timeout: .seconds(10))
-                }
-            }
-            try transaction(["a", "b", "c"], partition: 0, commit: true)
-            try transaction(["x", "y", "z", "w"], partition: 0, commit: false)  // purged by the abort
-            try transaction(["d", "e"], partition: 0, commit: true)
-            try transaction(["p1"], partition: 1, commit: true)
-            try transaction(["q1", "q2"], partition: 1, commit: false, deliverFirst: true)  // written, then aborted
-            try transaction(["p2"], partition: 1, commit: true)
+            try T.writeChangelog(producer, topic: topic)
 
             let reader = try KafkaPartitionReader(configuration: T.readerConfiguration(cluster), logger: T.logger)
             defer { reader.close() }

@@ -56,11 +56,12 @@ import Testing
         defer { input.shutdown() }
 
         // A live stream (a response every 50 ms, each breached 1 s later), so the worker has a
-        // transaction open with alerts and changelog records when the broker stops.
+        // transaction open with alerts and changelog records when the broker stops. A child task:
+        // should the test end early (a throw), leaving the scope cancels it and waits for it.
         let sent = Mutex(0)
         let stop = Flag()
         let t0 = Date()
-        let stream = Task {
+        async let stream: Void = {
             while !stop.isSet {
                 let i = sent.withLock { $0 }
                 let c = "br-\(i)"
@@ -70,7 +71,7 @@ import Testing
                 sent.withLock { $0 += 1 }
                 try await Task.sleep(for: .milliseconds(50))
             }
-        }
+        }()
         try await waitUntil(timeout: .seconds(30)) { try await topics.alerts().count >= 20 }
         broker.stopCleanly()
         try await Task.sleep(for: .milliseconds(1500))  // the broker is down for 1.5 s
@@ -86,7 +87,7 @@ import Testing
         let after = ContinuousClock.now - restarted
         print("noida broker restart: alerts of events sent after the restart visible after \(after)")
         stop.set()
-        try await stream.value
+        try await stream
         let total = sent.withLock { $0 }
         #expect(visible != nil, "no alert of the 10 events sent after the restart was visible within \(bound)")
 

@@ -24,6 +24,20 @@ final class LoopwatchProcess: Sendable {
         let stderr = Mutex(Data())
         /// Pipes read to their end (the process closed them): 2 when all output is in.
         let ended = Atomic(0)
+
+        /// Stops the handlers and reads both pipes of the exited `process` to their end.
+        func readRest(of process: Process) {
+            func rest(_ pipe: Any?) -> Data {
+                guard let handle = (pipe as? Pipe)?.fileHandleForReading else { return Data() }
+                handle.readabilityHandler = nil
+                return handle.readDataToEndOfFile()
+            }
+            let out = rest(process.standardOutput)
+            stdout.withLock { $0.append(out) }
+            let err = rest(process.standardError)
+            stderr.withLock { $0.append(err) }
+            ended.store(2, ordering: .releasing)
+        }
     }
 
     init(_ arguments: [String], environment: [String: String] = [:], stdin: FileHandle? = nil) throws {
@@ -85,6 +99,9 @@ final class LoopwatchProcess: Sendable {
         while output.ended.load(ordering: .acquiring) < 2, ContinuousClock.now < drained {
             try await Task.sleep(for: .milliseconds(5))
         }
+        // Foundation's readability handler can miss a pipe's end under load (seen in CI: a
+        // report cut short after the 10 s wait): read whatever is left directly.
+        if output.ended.load(ordering: .acquiring) < 2 { output.readRest(of: process) }
         return process.terminationStatus
     }
 

@@ -25,12 +25,19 @@ final class LoopwatchProcess: Sendable {
         /// Pipes read to their end (the process closed them): 2 when all output is in.
         let ended = Atomic(0)
 
-        /// Stops the handlers and reads both pipes of the exited `process` to their end.
+        /// Stops the handlers and reads what is left in both pipes of the exited `process`.
         func readRest(of process: Process) {
+            // Non-blocking: what the exited process wrote is in the pipe now; a child still
+            // holding it must not stall the test (the reason the wait above is bounded).
             func rest(_ pipe: Any?) -> Data {
                 guard let handle = (pipe as? Pipe)?.fileHandleForReading else { return Data() }
                 handle.readabilityHandler = nil
-                return handle.readDataToEndOfFile()
+                let fd = handle.fileDescriptor
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                var data = Data()
+                var buffer = [UInt8](repeating: 0, count: 65_536)
+                while case let n = read(fd, &buffer, buffer.count), n > 0 { data.append(contentsOf: buffer[..<n]) }
+                return data
             }
             let out = rest(process.standardOutput)
             stdout.withLock { $0.append(out) }

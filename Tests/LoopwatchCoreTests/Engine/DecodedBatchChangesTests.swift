@@ -5,21 +5,9 @@ import Testing
 /// Events decoded with a policy projection into an ``EventBatch`` and applied in place, then
 /// drained as changelog records: the daemon's path, which the plain `apply(_:)` tests skip.
 @Suite struct DecodedBatchChangesTests {
-    static let policies: PolicySet = {
-        var weekly = Array(repeating: [BusinessCalendar.Interval](), count: 7)
-        for d in 0...4 { weekly[d] = [.init(start: 8 * 60, end: 13 * 60), .init(start: 14 * 60, end: 18 * 60)] }
-        let doha = BusinessCalendar(name: "doha-care", timeZone: "Asia/Qatar", weekly: weekly, holidays: [])!
-        return PolicySet([
-            Policy(
-                name: "vip-social",
-                match: PolicyMatch(channels: ["twitter", "instagram"], priorities: [.high, .urgent]),
-                calendar: doha, firstResponse: .minutes(15), nextResponse: .minutes(30), warnBefore: .minutes(5),
-                escalations: [Escalation(after: .minutes(30), severity: "critical")], version: "vip"),
-            Policy(
-                name: "default", firstResponse: .hours(4), nextResponse: .hours(8), warnBefore: .minutes(30),
-                version: "default"),
-        ])
-    }()
+    static let policies = PolicySet([
+        Policy(name: "default", firstResponse: .hours(4), nextResponse: .hours(8), warnBefore: .minutes(30))
+    ])
 
     static let lines = [
         ##"{"id":"ev-45-63463","conversation_id":"tw-1860000000","kind":"acknowledgement","occurred_at":"2026-11-02T06:00:00.145Z","channel":"twitter","author":{"id":"acme-care","role":"brand","automated":false},"priority":"low","attributes":{"customer_tier":"gold","language":"en"},"text":"@brand my order #48213 still hasn't shipped, it's been two weeks — what is going on?"}"##,

@@ -451,11 +451,10 @@ struct LoopwatchBench {
             var lastChange = ContinuousClock.now
             while true {
                 let now = ContinuousClock.now
-                let seen = (
-                    events: Self.counter(metrics, "loopwatch_events_total"),
-                    output: Self.counter(metrics, "loopwatch_alerts_total")
-                        + Self.counter(metrics, "loopwatch_changelog_records_total")
-                )
+                let sums = MetricsProbe.sums(
+                    metrics,
+                    ["loopwatch_events_total", "loopwatch_alerts_total", "loopwatch_changelog_records_total"])
+                let seen = (events: Int(sums[0]), output: Int(sums[1] + sums[2]))
                 if seen.events > 0, started == nil { started = now }
                 if seen != last {
                     last = seen
@@ -506,10 +505,7 @@ struct LoopwatchBench {
 
     /// Sum of a counter family in the Prometheus exposition.
     static func counter(_ metrics: WorkerMetrics, _ name: String) -> Int {
-        String(decoding: metrics.render(), as: UTF8.self).split(separator: "\n")
-            .filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-            .reduce(0) { $0 + Int($1) }
+        Int(MetricsProbe.sums(metrics, [name])[0])
     }
 
     /// Mean of a histogram in the Prometheus exposition (`_sum / _count`).
@@ -518,10 +514,7 @@ struct LoopwatchBench {
     }
 
     static func counterValue(_ metrics: WorkerMetrics, _ name: String) -> Double {
-        String(decoding: metrics.render(), as: UTF8.self).split(separator: "\n")
-            .filter { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
-            .reduce(0, +)
+        MetricsProbe.sums(metrics, [name])[0]
     }
 
     // MARK: Alert delay

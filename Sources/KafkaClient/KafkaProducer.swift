@@ -14,7 +14,6 @@ public final class KafkaProducer: Sendable {
     let client: RdKafkaClient
     private let pollThread: KafkaPollThread
     private let isShutdown = Atomic<Bool>(false)
-    private let failureLogger: KafkaDeliveryCallback
 
     /// The effective configuration (with the defaults this type adds).
     public let configuration: KafkaConfiguration
@@ -31,11 +30,6 @@ public final class KafkaProducer: Sendable {
             type: RD_KAFKA_PRODUCER, configuration: configuration, logger: logger,
             callbacks: .init(deliveryReports: true))
         self.client = client
-        self.failureLogger = KafkaDeliveryCallback { result in
-            if case .failure(let error) = result {
-                logger.warning("record delivery failed", metadata: ["error": "\(error)"])
-            }
-        }
         self.pollThread = KafkaPollThread(name: "kafka-producer-poll") { [client] shouldStop in
             while !shouldStop() {
                 rd_kafka_poll(client.kafka, 100)
@@ -83,30 +77,37 @@ public final class KafkaProducer: Sendable {
         maxBlock: Duration = .zero,
         onDelivery: (@Sendable (Result<KafkaDeliveryReport, KafkaError>) -> Void)? = nil
     ) throws(KafkaError) {
-        try produce(record, callback: onDelivery.map(KafkaDeliveryCallback.init) ?? failureLogger, maxBlock: maxBlock)
+        try produce(record, callback: onDelivery.map(KafkaDeliveryCallback.init), maxBlock: maxBlock)
     }
 
-    private func produce(_ record: KafkaProducerRecord, callback: KafkaDeliveryCallback, maxBlock: Duration)
+    /// `callback` nil: a failure is logged (``KafkaDeliveryCallback``), a success costs nothing.
+    private func produce(_ record: KafkaProducerRecord, callback: KafkaDeliveryCallback?, maxBlock: Duration)
         throws(KafkaError)
     {
         guard !isShutdown.load(ordering: .acquiring) else { throw .closed("producer") }
-        let opaque = Unmanaged.passRetained(callback)
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: maxBlock)
+        let opaque = callback.map { Unmanaged.passRetained($0) }
+        let topic = client.topicHandle(record.topic)
+        var deadline: ContinuousClock.Instant?
         while true {
-            let err = produceOnce(record, opaque: opaque.toOpaque())
+            let err = produceOnce(record, topic: topic, opaque: opaque?.toOpaque())
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL, clock.now < deadline {
-                rd_kafka_poll(client.kafka, 10)
-                continue
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                let now = ContinuousClock.now
+                if deadline == nil { deadline = now.advanced(by: maxBlock) }
+                if now < deadline! {
+                    rd_kafka_poll(client.kafka, 10)
+                    continue
+                }
             }
-            opaque.release()
+            opaque?.release()
             if err == RD_KAFKA_RESP_ERR__FATAL, let fatal = client.fatalError() { throw fatal }
             throw KafkaError.from(err, context: "produce to \(record.topic)")
         }
     }
 
-    private func produceOnce(_ record: KafkaProducerRecord, opaque: UnsafeMutableRawPointer) -> rd_kafka_resp_err_t {
+    private func produceOnce(
+        _ record: KafkaProducerRecord, topic: RdKafkaClient.TopicHandle?, opaque: UnsafeMutableRawPointer?
+    ) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
         if !record.headers.isEmpty {
             let list = rd_kafka_headers_new(record.headers.count)
@@ -119,7 +120,13 @@ public final class KafkaProducer: Sendable {
         }
         let err = Self.withOptionalBytes(record.key) { key, keyLength in
             Self.withOptionalBytes(record.value) { value, valueLength in
-                loopwatch_rd_kafka_produce(
+                if let topic {
+                    return loopwatch_rd_kafka_produce_rkt(
+                        client.kafka, topic.pointer, record.partition ?? -1,
+                        key, keyLength, value, valueLength,
+                        headers, record.timestamp ?? 0, opaque)
+                }
+                return loopwatch_rd_kafka_produce(
                     client.kafka, record.topic, record.partition ?? -1,
                     key, keyLength, value, valueLength,
                     headers, record.timestamp ?? 0, opaque)

@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Synchronization
 
 /// Owner of one `rd_kafka_t` handle and the context its C callbacks use.
 ///
@@ -10,6 +11,14 @@ final class RdKafkaClient: @unchecked Sendable {
     let context: KafkaClientContext
     private let contextRef: Unmanaged<KafkaClientContext>
     private let logQueue: OpaquePointer?
+    /// The handles of the topics this client produced to (``topicHandle(_:)``), kept until it goes.
+    private let topicHandles = Mutex<[String: TopicHandle]>([:])
+
+    /// A topic handle (`rd_kafka_topic_t`). `@unchecked Sendable`: a C pointer librdkafka lets
+    /// any thread use, destroyed only in the client's `deinit`.
+    struct TopicHandle: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
 
     /// Which C callbacks to install.
     struct Callbacks {
@@ -48,9 +57,9 @@ final class RdKafkaClient: @unchecked Sendable {
             )
         }
         if callbacks.deliveryReports {
-            rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
+            rd_kafka_conf_set_dr_msg_cb(conf) { kafka, message, _ in
                 guard let message else { return }
-                KafkaDeliveryCallback.complete(message)
+                KafkaDeliveryCallback.complete(message, context: KafkaClientContext.of(kafka))
             }
         }
         if callbacks.rebalanceCallback || callbacks.rebalance != nil {
@@ -82,6 +91,10 @@ final class RdKafkaClient: @unchecked Sendable {
     }
 
     deinit {
+        topicHandles.withLock { handles in
+            for h in handles.values { rd_kafka_topic_destroy(h.pointer) }
+            handles.removeAll()
+        }
         serveLogs()
         if let logQueue {
             rd_kafka_set_log_queue(kafka, nil)
@@ -92,6 +105,20 @@ final class RdKafkaClient: @unchecked Sendable {
     }
 
     var logger: Logger { context.logger }
+
+    /// This client's handle of `topic`, created at its first use and kept while the client
+    /// lives: a message produced through it spares librdkafka a lookup of the topic by name (under
+    /// the client's write lock). Nil when librdkafka refuses the name (produce by name then: the
+    /// error comes from there).
+    func topicHandle(_ topic: String) -> TopicHandle? {
+        topicHandles.withLock { handles in
+            if let h = handles[topic] { return h }
+            guard let pointer = rd_kafka_topic_new(kafka, topic, nil) else { return nil }
+            let h = TopicHandle(pointer: pointer)
+            handles[topic] = h
+            return h
+        }
+    }
 
     /// Serves pending log lines (non-blocking). Call from the client's poll thread.
     func serveLogs() {

@@ -28,6 +28,8 @@ final class PipelineLoop {
     var offsets: [TopicPartition: Int64] = [:]
     /// What the sink holds uncommitted, which decides when to commit.
     var uncommitted = CommitPolicy()
+    /// The changelog records and input offsets of partitions catching up, kept back for now.
+    var hold: ChangelogHold
     /// The rate limit of the `wrong_key` warning.
     var wrongKeys = WrongKeyWarning()
     let maxBatch = 10_000
@@ -102,6 +104,8 @@ final class PipelineLoop {
         self.reader = reader
         self.sink = sink
         let k = pipeline.config.kafka
+        // Repartitioning reads its engines' input from a topic it writes itself: nothing is held.
+        hold = ChangelogHold(enabled: repartition == nil)
         core = ProcessingCore(
             topics: .init(
                 inputs: k.inputTopics, alerts: k.alertTopic, state: k.stateTopic, deadLetter: k.deadLetterTopic,
@@ -151,9 +155,11 @@ final class PipelineLoop {
         noteConsumed(polled.messages)
         for end in polled.ends { ownership.reachedEnd(end.topicPartition, at: end.offset) }
         let owned = ownership
-        core.tick(now: t, budget: tickBudget) { owned.isCaughtUp($0) }
+        let released = core.tick(now: t, budget: tickBudget) { owned.isCaughtUp($0) }
+        let held = hold.decide(core.holdCandidates { owned.isCaughtUp($0) })
         records.removeAll(keepingCapacity: true)
-        let alerts = core.drainOutput(now: t, into: &records)
+        let alerts = core.drainOutput(now: t, into: &records, holding: held)
+        hold.exchange(&offsets, held: held, stateful: owned.isStateful)
         if let r = config.kafka.repartitionTopic { noteRekeyed(records, topic: r) }
         if !records.isEmpty || !offsets.isEmpty {
             guard produce(records) else { return }
@@ -162,8 +168,10 @@ final class PipelineLoop {
         if let opened = sink.openedAt {
             let age = ContinuousClock.now - opened
             if uncommitted.isDue(openedFor: age, interval: commitInterval) {
-                // A full poll means a backlog: work on more of it while this is delivered.
-                if polled.messages.count >= maxBatch, uncommitted.mayOverlap(openedFor: age, interval: commitInterval) {
+                // A full poll, or deadlines left over by the tick's budget, mean a backlog:
+                // work on more of it while this is delivered.
+                let backlog = polled.messages.count >= maxBatch || !released
+                if backlog, uncommitted.mayOverlap(openedFor: age, interval: commitInterval) {
                     uncommitted.overlap()
                 } else if commit() {
                     metrics.processingLatency.record(seconds(ContinuousClock.now - started))
@@ -220,6 +228,17 @@ final class PipelineLoop {
         }
     }
 
+    /// Hands the sink what ``hold`` keeps back — every held partition's changes with its input
+    /// offsets — before a commit that must leave nothing behind (a revoke, a stop).
+    func flushHeld() {
+        guard !hold.isEmpty else { return }
+        records.removeAll(keepingCapacity: true)
+        let alerts = core.drainOutput(now: pipeline.now(), into: &records)
+        hold.releaseAll(into: &offsets)
+        guard !records.isEmpty || !offsets.isEmpty else { return }
+        if produce(records) { uncommitted.add(records: records.count, alerts: alerts) }
+    }
+
     /// Commits what the sink holds. On failure rolls back to the last commit and returns false.
     @discardableResult
     func commit() -> Bool {
@@ -243,6 +262,7 @@ final class PipelineLoop {
     /// Drops what the sink holds uncommitted (abort, or a fresh producer).
     func abandonOutput(_ error: KafkaError) {
         offsets.removeAll()
+        hold.reset()
         uncommitted.reset()
         sink.fail(error, stop: { self.stopRequested })
     }
@@ -256,6 +276,7 @@ final class PipelineLoop {
         _ = core.drainStats()
         records.removeAll()
         offsets.removeAll()
+        hold.reset()
         restore(partitions: core.ownedPartitions)  // drops their engines first
         ownership.rewound()
         rewindToCommitted(ownership.assigned.sorted())
@@ -295,6 +316,7 @@ final class PipelineLoop {
         case .revoked(let partitions):
             // Finish what was processed for them: commit now, synchronously, before they move.
             // (A failed commit rolls every owned partition back to its last commit.)
+            flushHeld()
             if sink.isOpen { commit() }
             release(partitions)
             logger.info("partitions revoked", metadata: ["partitions": "\(Self.describe(partitions))"])
@@ -312,7 +334,9 @@ final class PipelineLoop {
 
     func release(_ partitions: [TopicPartition]) {
         for tp in partitions { offsets[tp] = nil }
-        for p in ownership.release(partitions) { core.close(partition: p) }
+        let dropped = ownership.release(partitions)
+        hold.drop(dropped)
+        for p in dropped { core.close(partition: p) }
     }
 
     func updateStatus() {
@@ -339,6 +363,7 @@ final class PipelineLoop {
     /// state), flush, release.
     func shutdown() {
         status.set(ready: false, status: "stopping")
+        flushHeld()
         if sink.isOpen { commit() }
         consumer.close { self.onRebalance($0) }
         sink.shutdown(timeout: .seconds(10))

@@ -50,6 +50,10 @@ struct ProcessingCore {
     private var maxSeen: [Int32: Timestamp] = [:]
     /// Which engine goes first in the next ``tick(now:budget:caughtUp:)`` (they take turns).
     private var tickTurn = 0
+    /// Partitions whose due deadlines the last ``tick(now:budget:caughtUp:)`` did not all release.
+    private(set) var backlogged: Set<Int32> = []
+    /// Partitions with a dead letter not yet drained (``drainOutput(now:into:holding:)``).
+    private(set) var deadLetterPartitions: Set<Int32> = []
     var stats = Stats()
     var pending: [KafkaProducerRecord] = []
     /// Stage 1 decodes into this one event (it only validates and reads the conversation id).
@@ -186,6 +190,7 @@ struct ProcessingCore {
                 if let bad {
                     stats.bad[bad.reason, default: 0] += 1
                     pending.append(deadLetter(m, bad))
+                    deadLetterPartitions.insert(p)
                 }
             }
             run.warm(&engines[p]!)
@@ -215,24 +220,24 @@ struct ProcessingCore {
         // storage, so the first mutation below copies the dictionary and every engine in it is
         // then shared — each engine's first write would copy its whole store (every tick).
         let keys = Array(engines.keys).sorted()
+        backlogged.removeAll(keepingCapacity: true)
         guard !keys.isEmpty else { return true }
         tickTurn = (tickTurn &+ 1) % keys.count
         var left = budget
-        var done = true
         for k in 0..<keys.count {
             let p = keys[(tickTurn + k) % keys.count]
             var wm = now - lateness
             if !caughtUp(p) { wm = min(wm, (maxSeen[p] ?? .distantPast) - lateness) }
             engines[p]!.wallClock = now
             guard left > 0 else {
-                done = false
+                if let next = engines[p]!.nextDeadline, next <= wm { backlogged.insert(p) }
                 continue
             }
             let advanced = engines[p]!.advance(to: wm, budget: left)
-            if !advanced.complete { done = false }
+            if !advanced.complete { backlogged.insert(p) }
             left -= advanced.evaluated
         }
-        return done
+        return backlogged.isEmpty
     }
 
     /// Reloads policies into every engine; returns the summed report.
@@ -251,17 +256,21 @@ struct ProcessingCore {
     }
 
     /// Moves everything produced since the last call into `records`: dead letters and alerts in
-    /// the order they arose, then the latest state of every changed conversation. Returns how
-    /// many alerts it moved.
+    /// the order they arose, then the latest state of every changed conversation — except the
+    /// alerts and changes of the partitions `holding` (``ChangelogHold``: they stay in their
+    /// engines for a later call). Returns how many alerts it moved.
     @discardableResult
-    mutating func drainOutput(now: Timestamp, into records: inout [KafkaProducerRecord]) -> Int {
+    mutating func drainOutput(
+        now: Timestamp, into records: inout [KafkaProducerRecord], holding: Set<Int32> = []
+    ) -> Int {
         // Dead letters arose while processing, before any alert drained here: they go first, and
         // alerts are appended straight to `records` (not staged in `pending` and copied).
         records.append(contentsOf: pending)
         pending.removeAll(keepingCapacity: true)
+        deadLetterPartitions.removeAll(keepingCapacity: true)
         let headers = Self.alertHeaders
         var alerts = 0
-        for p in engines.keys.sorted() {
+        for p in engines.keys.sorted() where !holding.contains(p) {
             for alert in engines[p]!.drainAlerts() {
                 alerts += 1
                 stats.alerts[alert.kind, default: 0] += 1
@@ -284,13 +293,24 @@ struct ProcessingCore {
             }
         }
         let stateTopic = topics.state
-        for p in engines.keys.sorted() {
+        for p in engines.keys.sorted() where !holding.contains(p) {
             engines[p]!.drainChanges { id, value in
                 records.append(KafkaProducerRecord(topic: stateTopic, partition: p, key: Array(id.utf8), value: value))
                 stats.changelogRecords += 1
             }
         }
         return alerts
+    }
+
+    /// What ``ChangelogHold`` weighs for each owned partition this cycle (call after ``tick``,
+    /// before ``drainOutput(now:into:holding:)``).
+    func holdCandidates(caughtUp: (Int32) -> Bool) -> [ChangelogHold.Candidate] {
+        engines.keys.sorted().map { p in
+            ChangelogHold.Candidate(
+                partition: p, changes: engines[p]!.pendingChanges, alerts: engines[p]!.pendingAlertCount,
+                deadLetters: deadLetterPartitions.contains(p), caughtUp: caughtUp(p),
+                backlogged: backlogged.contains(p))
+        }
     }
 
     /// Counters since the last call.

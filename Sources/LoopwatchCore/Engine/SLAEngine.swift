@@ -255,6 +255,13 @@ public struct SLAEngine: Sendable {
     /// Whether alerts are waiting to be drained.
     public var hasPendingAlerts: Bool { !pendingAlerts.isEmpty }
 
+    /// How many alerts are waiting to be drained.
+    public var pendingAlertCount: Int { pendingAlerts.count }
+
+    /// Conversations whose change waits for ``drainChanges(_:)`` (an upper bound: a conversation
+    /// changed, forgotten and met again may count twice).
+    public var pendingChanges: Int { dirtySlots.count + tombstones.count }
+
     /// Conversations changed since the last call: the latest encoded state of each, or nil for a
     /// forgotten one (a tombstone).
     public mutating func drainChanges(_ body: (_ conversationID: String, _ state: [UInt8]?) -> Void) {

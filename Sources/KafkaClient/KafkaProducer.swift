@@ -86,10 +86,9 @@ public final class KafkaProducer: Sendable {
     {
         guard !isShutdown.load(ordering: .acquiring) else { throw .closed("producer") }
         let opaque = callback.map { Unmanaged.passRetained($0) }
-        let topic = client.topicHandle(record.topic)
         var deadline: ContinuousClock.Instant?
         while true {
-            let err = produceOnce(record, topic: topic, opaque: opaque?.toOpaque())
+            let err = produceOnce(record, opaque: opaque?.toOpaque())
             if err == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 let now = ContinuousClock.now
@@ -105,9 +104,7 @@ public final class KafkaProducer: Sendable {
         }
     }
 
-    private func produceOnce(
-        _ record: KafkaProducerRecord, topic: RdKafkaClient.TopicHandle?, opaque: UnsafeMutableRawPointer?
-    ) -> rd_kafka_resp_err_t {
+    private func produceOnce(_ record: KafkaProducerRecord, opaque: UnsafeMutableRawPointer?) -> rd_kafka_resp_err_t {
         var headers: OpaquePointer?
         if !record.headers.isEmpty {
             let list = rd_kafka_headers_new(record.headers.count)
@@ -120,13 +117,7 @@ public final class KafkaProducer: Sendable {
         }
         let err = Self.withOptionalBytes(record.key) { key, keyLength in
             Self.withOptionalBytes(record.value) { value, valueLength in
-                if let topic {
-                    return loopwatch_rd_kafka_produce_rkt(
-                        client.kafka, topic.pointer, record.partition ?? -1,
-                        key, keyLength, value, valueLength,
-                        headers, record.timestamp ?? 0, opaque)
-                }
-                return loopwatch_rd_kafka_produce(
+                loopwatch_rd_kafka_produce(
                     client.kafka, record.topic, record.partition ?? -1,
                     key, keyLength, value, valueLength,
                     headers, record.timestamp ?? 0, opaque)

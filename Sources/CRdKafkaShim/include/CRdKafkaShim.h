@@ -22,17 +22,4 @@ rd_kafka_resp_err_t loopwatch_rd_kafka_produce(rd_kafka_t *rk,
                                                int64_t timestamp_ms,
                                                void *msg_opaque);
 
-/// ``loopwatch_rd_kafka_produce`` to a topic handle the caller keeps (`rd_kafka_topic_new`):
-/// librdkafka then looks up no topic by name for each message.
-rd_kafka_resp_err_t loopwatch_rd_kafka_produce_rkt(rd_kafka_t *rk,
-                                                   rd_kafka_topic_t *rkt,
-                                                   int32_t partition,
-                                                   const void *key,
-                                                   size_t key_len,
-                                                   const void *value,
-                                                   size_t value_len,
-                                                   rd_kafka_headers_t *headers,
-                                                   int64_t timestamp_ms,
-                                                   void *msg_opaque);
-
 #endif

@@ -40,10 +40,9 @@ final class KafkaDeliveryCallback: Sendable {
     static func failure(_ message: UnsafePointer<rd_kafka_message_t>) -> KafkaError {
         let m = message.pointee
         let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
-        var text = KafkaErrorCode(m.err).text
-        if let detail = rd_kafka_message_errstr(message) {
-            text = String(cString: detail)
-        }
+        // Not rd_kafka_message_errstr: for a producer's message that is its payload, not a
+        // string (librdkafka: "MUST NOT be used with the producer").
+        let text = KafkaErrorCode(m.err).text
         return KafkaError(
             code: KafkaErrorCode(m.err), message: "delivery to \(topic)[\(m.partition)] failed: \(text)",
             isFatal: m.err == RD_KAFKA_RESP_ERR__FATAL)

@@ -1,6 +1,5 @@
 import CRdKafka
 import Logging
-import Synchronization
 
 /// Owner of one `rd_kafka_t` handle and the context its C callbacks use.
 ///
@@ -11,14 +10,6 @@ final class RdKafkaClient: @unchecked Sendable {
     let context: KafkaClientContext
     private let contextRef: Unmanaged<KafkaClientContext>
     private let logQueue: OpaquePointer?
-    /// The handles of the topics this client produced to (``topicHandle(_:)``), kept until it goes.
-    private let topicHandles = Mutex<[String: TopicHandle]>([:])
-
-    /// A topic handle (`rd_kafka_topic_t`). `@unchecked Sendable`: a C pointer librdkafka lets
-    /// any thread use, destroyed only in the client's `deinit`.
-    struct TopicHandle: @unchecked Sendable {
-        let pointer: OpaquePointer
-    }
 
     /// Which C callbacks to install.
     struct Callbacks {
@@ -91,10 +82,6 @@ final class RdKafkaClient: @unchecked Sendable {
     }
 
     deinit {
-        topicHandles.withLock { handles in
-            for h in handles.values { rd_kafka_topic_destroy(h.pointer) }
-            handles.removeAll()
-        }
         serveLogs()
         if let logQueue {
             rd_kafka_set_log_queue(kafka, nil)
@@ -105,20 +92,6 @@ final class RdKafkaClient: @unchecked Sendable {
     }
 
     var logger: Logger { context.logger }
-
-    /// This client's handle of `topic`, created at its first use and kept while the client
-    /// lives: a message produced through it spares librdkafka a lookup of the topic by name (under
-    /// the client's write lock). Nil when librdkafka refuses the name (produce by name then: the
-    /// error comes from there).
-    func topicHandle(_ topic: String) -> TopicHandle? {
-        topicHandles.withLock { handles in
-            if let h = handles[topic] { return h }
-            guard let pointer = rd_kafka_topic_new(kafka, topic, nil) else { return nil }
-            let h = TopicHandle(pointer: pointer)
-            handles[topic] = h
-            return h
-        }
-    }
 
     /// Serves pending log lines (non-blocking). Call from the client's poll thread.
     func serveLogs() {

@@ -46,14 +46,17 @@ struct ProcessingCore {
     let encoder: AlertEncoder
     private(set) var policies: PolicySet
     private var channelLabels: ChannelLabels
-    private(set) var engines: [Int32: SLAEngine] = [:]
-    private var maxSeen: [Int32: Timestamp] = [:]
+    var engines: [Int32: SLAEngine] = [:]
+    /// The latest `occurred_at` applied, by partition.
+    var maxSeen: [Int32: Timestamp] = [:]
     /// Which engine goes first in the next ``tick(now:budget:caughtUp:)`` (they take turns).
     private var tickTurn = 0
+    /// The threads' shares of the engine work (``EngineLane``), their scratch kept across cycles.
+    var lanes = Array(repeating: EngineLane(), count: EngineLane.count)
     /// Partitions whose due deadlines the last ``tick(now:budget:caughtUp:)`` did not all release.
     private(set) var backlogged: Set<Int32> = []
     /// Partitions with a dead letter not yet drained (``drainOutput(now:into:holding:)``).
-    private(set) var deadLetterPartitions: Set<Int32> = []
+    var deadLetterPartitions: Set<Int32> = []
     var stats = Stats()
     var pending: [KafkaProducerRecord] = []
     /// Stage 1 decodes into this one event (it only validates and reads the conversation id).
@@ -158,6 +161,18 @@ struct ProcessingCore {
     /// (`wrong_key`, SPEC §1 "Keying").
     mutating func process(_ m: KafkaConsumerMessage, now: Timestamp) {
         process(CollectionOfOne(m), now: now)
+    }
+
+    /// ``process(_:now:)`` of a poll batch: over the ``EngineLane``s when it is large and spans
+    /// several partitions (the same result, partitions being independent).
+    mutating func process(_ batch: [KafkaConsumerMessage], now: Timestamp) {
+        if lanes.count > 1, batch.count >= Self.parallelMessages, topics.repartition == nil,
+            batch.contains(where: { $0.partition != batch[0].partition })
+        {
+            processInLanes(batch, now: now)
+        } else {
+            process(batch[...], now: now)
+        }
     }
 
     /// Applies a poll batch in order. Each run of up to 64 messages of one partition is decoded
@@ -329,6 +344,11 @@ struct ProcessingCore {
     static let sourceHeader = "loopwatch.source"
 
     func deadLetter(_ m: KafkaConsumerMessage, _ bad: BadEvent) -> KafkaProducerRecord {
+        Self.deadLetter(m, bad, topics: topics)
+    }
+
+    /// The dead letter of `m` for `bad` (see ``deadLetter(_:_:)``).
+    static func deadLetter(_ m: KafkaConsumerMessage, _ bad: BadEvent, topics: Topics) -> KafkaProducerRecord {
         var headers = m.headers
         headers.append(("loopwatch.error", Array(bad.reason.rawValue.utf8)))
         headers.append(("loopwatch.error.detail", Array(bad.detail.utf8)))

@@ -104,6 +104,16 @@ import Testing
         let (single, singleStats) = run { core in for m in messages { core.process(m, now: Self.now) } }
         #expect(batched == single)
         #expect(batchedStats.events == singleStats.events && batchedStats.bad == singleStats.bad)
+        // Over two lanes (partitions applied on two threads at once) and over one: the same.
+        for lanes in [1, 2] {
+            let (inLanes, laneStats) = run { core in
+                core.lanes = Array(repeating: EngineLane(), count: lanes)
+                core.process(messages, now: Self.now)
+            }
+            #expect(inLanes == single)
+            #expect(laneStats.events == singleStats.events && laneStats.bad == singleStats.bad)
+            #expect(laneStats.changelogRecords == singleStats.changelogRecords)
+        }
         #expect(batchedStats.bad == [.unknownKind: 30])
         #expect(batched.contains { $0.hasPrefix("sla-alerts/") })
     }

@@ -208,6 +208,7 @@ final class PipelineLoop {
         metrics.conversations.set(Double(core.conversations))
         metrics.ownedPartitions.set(Double(core.ownedPartitions.count))
         metrics.consumerLag.set(Double(ownership.lagging))
+        metrics.holdingPartitions.set(Double(hold.since.count))
         metrics.ready.set(to: status.isReady ? 1.0 : 0.0)
         status.beat()
     }

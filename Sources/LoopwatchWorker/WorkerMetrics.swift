@@ -23,6 +23,7 @@ public final class WorkerMetrics: Sendable {
     let conversations: Gauge
     let ownedPartitions: Gauge
     let consumerLag: Gauge
+    let holdingPartitions: Gauge
     let ready: Gauge
     let processingLatency: ValueHistogram
     let alertDelay: ValueHistogram
@@ -100,6 +101,11 @@ public final class WorkerMetrics: Sendable {
             descriptor: Self.named(
                 "loopwatch_partitions_lagging",
                 "Assigned input partitions not yet read to their end (0 when caught up)."))
+        holdingPartitions = registry.makeGauge(
+            descriptor: Self.named(
+                "loopwatch_partitions_holding",
+                "Partition numbers catching up that hold their changelog records and input offsets back (at most 10 s)."
+            ))
         ready = registry.makeGauge(
             descriptor: Self.named(
                 "loopwatch_ready", "1 once every assigned partition is restored and processing, else 0."))

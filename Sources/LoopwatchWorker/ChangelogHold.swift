@@ -11,13 +11,13 @@ import KafkaClient
 /// input offset while it produces nothing else; its changes pile up in its engine (the latest
 /// state of each changed conversation) and go out together, with the offsets, when it flushes:
 ///
-/// - at once, when it has a dead letter to write, or an alert and did not hold before — an
-///   alert or a dead letter is committed with the state and the offsets it came from, so in a
-///   steady state alerts wait for nothing;
+/// - at once, when it has a dead letter to write, or an alert while it is not releasing a
+///   backlog — an alert or a dead letter is committed with the state and the offsets it came
+///   from, so alerts wait for nothing, however often a busy partition lags a poll behind;
 /// - once it is caught up and its backlog of due deadlines is released (over several budgeted
 ///   cycles: the alerts of a holding partition wait in its engine meanwhile), up to
-///   ``flushBudget`` conversations and alerts per cycle, those with alerts first (several
-///   partitions catching up at once flush over a few cycles);
+///   ``flushBudget`` conversations per cycle (several partitions catching up at once flush over
+///   a few cycles);
 /// - when it has held for ``maxAge``, or holds ``maxChanges`` conversations and alerts — a crash
 ///   re-reads at most that much input, and a flush stays a bounded transaction;
 /// - before its partitions are revoked and at a graceful stop (``PipelineLoop``).
@@ -32,8 +32,8 @@ struct ChangelogHold: Sendable {
     static let maxAge = Duration.seconds(10)
     /// A held partition flushes once this many of its conversations wait to be written.
     static let maxChanges = 50_000
-    /// Caught-up partitions that held flush at most this many conversations and alerts per
-    /// cycle in all (the first one always flushes).
+    /// Caught-up partitions that held flush at most this many conversations per cycle in all
+    /// (the first one always flushes).
     static let flushBudget = 20_000
 
     /// What the loop knows of one owned partition number this cycle.
@@ -75,7 +75,7 @@ struct ChangelogHold: Sendable {
         for c in candidates {
             let started = since[c.partition]
             let releasing = started != nil && c.backlogged
-            if c.deadLetters || (c.alerts > 0 && started == nil) || c.changes + c.alerts >= Self.maxChanges
+            if c.deadLetters || (c.alerts > 0 && !releasing) || c.changes + c.alerts >= Self.maxChanges
                 || started.map({ now - $0 >= Self.maxAge }) == true
             {
                 flushed += c.changes + c.alerts
@@ -83,16 +83,13 @@ struct ChangelogHold: Sendable {
             } else if !c.caughtUp || releasing {
                 held.insert(c.partition)
                 if started == nil { since[c.partition] = now }
-            } else if started == nil {
-                since[c.partition] = nil  // caught up and not holding: as before, every cycle
-            } else {
-                optional.append(c)
-            }
+            } else if started != nil {
+                optional.append(c)  // caught up after holding: flushes within the budget
+            }  // else caught up and not holding: flushes every cycle, as before
         }
-        // Those whose alerts wait go first.
-        for c in optional.filter({ $0.alerts > 0 }) + optional.filter({ $0.alerts == 0 }) {
-            if flushed == 0 || flushed + c.changes + c.alerts <= Self.flushBudget {
-                flushed += c.changes + c.alerts
+        for c in optional {
+            if flushed == 0 || flushed + c.changes <= Self.flushBudget {
+                flushed += c.changes
                 since[c.partition] = nil
             } else {
                 held.insert(c.partition)

@@ -16,14 +16,16 @@ import Testing
             backlogged: backlogged)
     }
 
-    @Test func aLaggingPartitionHoldsUntilItHasADeadLetter() {
+    @Test func aLaggingPartitionHoldsUntilItHasAnAlertOrADeadLetter() {
         var hold = ChangelogHold(enabled: true)
         #expect(hold.decide([c(0), c(1, caughtUp: true)], now: t0) == [0])
         #expect(hold.decide([c(0, changes: 500)], now: t0 + .seconds(1)) == [0])
-        // Its alerts (deadlines passed in event time) wait with its state and offsets.
-        #expect(hold.decide([c(0, alerts: 3)], now: t0 + .seconds(2)) == [0])
-        // A dead letter of the partition is committed with its state and offsets.
-        #expect(hold.decide([c(0, alerts: 3, deadLetters: true)], now: t0 + .seconds(3)) == [])
+        // An alert (a deadline passed in event time) goes out at once, with its state and offsets.
+        #expect(hold.decide([c(0, alerts: 3)], now: t0 + .seconds(2)) == [])
+        #expect(hold.since.isEmpty)
+        #expect(hold.decide([c(0)], now: t0 + .seconds(3)) == [0])
+        // So does a dead letter.
+        #expect(hold.decide([c(0, deadLetters: true)], now: t0 + .seconds(3)) == [])
         #expect(hold.since.isEmpty)
         // Not holding before: an alert goes out at once, whatever the lag.
         #expect(hold.decide([c(1, alerts: 1)], now: t0 + .seconds(4)) == [])

@@ -3,13 +3,14 @@ import KafkaClient
 /// Which partitions keep their changelog records — and, with them, their input offsets — back
 /// for now, while they catch up on a backlog.
 ///
-/// A partition that lags (after an outage, a restore, a new deployment) applies its backlog at
-/// the pipe's speed, and every event changes a conversation's state. Written as they arise,
-/// those states would go out once per cycle, and again — or as a tombstone — when the
-/// conversation's overdue deadlines fire after the partition has caught up: two records or more
-/// per conversation where one does. So a lagging partition writes no changelog and commits no
-/// input offset while it produces nothing else; its changes pile up in its engine (the latest
-/// state of each changed conversation) and go out together, with the offsets, when it flushes:
+/// A partition that lags after an outage applies its backlog at the pipe's speed, and every
+/// event changes a conversation's state. Written as they arise, those states would go out once
+/// per cycle, and again — or as a tombstone — when the conversations' overdue deadlines fire
+/// after the partition has caught up: two records or more per conversation where one does. So a
+/// lagging partition with deadlines already due on the wall clock (*overdue*: only its lag keeps
+/// them back) writes no changelog and commits no input offset while it produces nothing else;
+/// its changes pile up in its engine (the latest state of each changed conversation) and go out
+/// together, with the offsets, when it flushes:
 ///
 /// - at once, when it has a dead letter to write, or an alert while it is not releasing a
 ///   backlog — an alert or a dead letter is committed with the state and the offsets it came
@@ -26,7 +27,9 @@ import KafkaClient
 /// together with the state of every conversation they changed, or neither. A rollback drops
 /// what is held (``reset()``): it was never written, and the input is read again from the
 /// committed offsets. A partition that is caught up and was not holding flushes every cycle,
-/// as before: in a steady state nothing changes.
+/// as before: in a steady state nothing changes. Nor does a lagging partition with nothing due
+/// (new traffic read late): holding would only put its writes off until it has caught up, where
+/// they overlap its reading now.
 struct ChangelogHold: Sendable {
     /// A held partition flushes after this long.
     static let maxAge = Duration.seconds(10)
@@ -47,6 +50,8 @@ struct ChangelogHold: Sendable {
         var deadLetters = false
         /// Every input partition of this number is read to its end.
         var caughtUp: Bool
+        /// A deadline of its is due on the wall clock already: it fires once caught up.
+        var overdue = true
         /// Its due deadlines are not all released yet (the tick's budget ran out).
         var backlogged = false
     }
@@ -80,7 +85,7 @@ struct ChangelogHold: Sendable {
             {
                 flushed += c.changes + c.alerts
                 since[c.partition] = nil
-            } else if !c.caughtUp || releasing {
+            } else if (!c.caughtUp && (c.overdue || started != nil)) || releasing {
                 held.insert(c.partition)
                 if started == nil { since[c.partition] = now }
             } else if started != nil {

@@ -156,7 +156,7 @@ final class PipelineLoop {
         for end in polled.ends { ownership.reachedEnd(end.topicPartition, at: end.offset) }
         let owned = ownership
         let released = core.tick(now: t, budget: tickBudget) { owned.isCaughtUp($0) }
-        let held = hold.decide(core.holdCandidates { owned.isCaughtUp($0) })
+        let held = hold.decide(core.holdCandidates(now: t) { owned.isCaughtUp($0) })
         records.removeAll(keepingCapacity: true)
         let alerts = core.drainOutput(now: t, into: &records, holding: held)
         hold.exchange(&offsets, held: held, stateful: owned.isStateful)

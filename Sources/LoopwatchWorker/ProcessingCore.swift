@@ -319,12 +319,15 @@ struct ProcessingCore {
 
     /// What ``ChangelogHold`` weighs for each owned partition this cycle (call after ``tick``,
     /// before ``drainOutput(now:into:holding:)``).
-    func holdCandidates(caughtUp: (Int32) -> Bool) -> [ChangelogHold.Candidate] {
-        engines.keys.sorted().map { p in
+    /// A partition is `overdue` when a deadline of its is due on the wall clock `now` already
+    /// (held back only by its lag: it fires once the partition is caught up).
+    func holdCandidates(now: Timestamp, caughtUp: (Int32) -> Bool) -> [ChangelogHold.Candidate] {
+        let due = now - processing.allowedLateness
+        return engines.keys.sorted().map { p in
             ChangelogHold.Candidate(
                 partition: p, changes: engines[p]!.pendingChanges, alerts: engines[p]!.pendingAlertCount,
                 deadLetters: deadLetterPartitions.contains(p), caughtUp: caughtUp(p),
-                backlogged: backlogged.contains(p))
+                overdue: engines[p]!.nextDeadline.map { $0 <= due } ?? false, backlogged: backlogged.contains(p))
         }
     }
 

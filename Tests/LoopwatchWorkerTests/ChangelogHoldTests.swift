@@ -46,6 +46,16 @@ import Testing
         #expect(hold.decide([big], now: t0 + .seconds(1)) == [])
     }
 
+    @Test func aLaggingPartitionWithNothingDueHoldsNothing() {
+        var hold = ChangelogHold(enabled: true)
+        let fresh = Candidate(partition: 0, changes: 10, caughtUp: false, overdue: false)
+        #expect(hold.decide([fresh], now: t0) == [])
+        #expect(hold.isEmpty)
+        // Once holding, it holds until caught up, whatever is due.
+        #expect(hold.decide([c(0)], now: t0) == [0])
+        #expect(hold.decide([fresh], now: t0 + .seconds(1)) == [0])
+    }
+
     @Test func aHeldPartitionFlushesWhenOldOrLarge() {
         var hold = ChangelogHold(enabled: true)
         #expect(hold.decide([c(0), c(1)], now: t0) == [0, 1])

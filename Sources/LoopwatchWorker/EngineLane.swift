@@ -58,52 +58,62 @@ struct EngineLane: Sendable {
 
     // MARK: Processing
 
-    /// Decodes and applies this lane's messages of `batch` (`indices`, in batch order): each run
-    /// of up to 64 messages of one partition is decoded, warmed (`SLAEngine.prefetch`) and applied.
+    /// Decodes and applies this lane's messages of `batch` (`indices`, in batch order), a run of
+    /// up to 64 messages of one partition at a time (``apply(_:to:run:stats:maxSeen:deadLetters:topics:decoder:now:)``).
     mutating func process(
         _ batch: [KafkaConsumerMessage], indices: [Int], slots: [Int32: Int], topics: ProcessingCore.Topics,
         decoder: EventDecoder, now: Timestamp
     ) {
         var i = 0
+        var bad: [(Int, KafkaProducerRecord)] = []
         while i < indices.count {
             let p = batch[indices[i]].partition
             var j = i + 1
             while j < indices.count, j - i < 64, batch[indices[j]].partition == p { j += 1 }
-            let slot = slots[p]!
-            for k in i..<j {
-                let m = batch[indices[k]]
-                let bad: BadEvent?
-                if let value = m.value {
-                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) } ?? checkKeyOfLast(m)
-                } else {
-                    bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
-                }
-                if let bad {
-                    stats.bad[bad.reason, default: 0] += 1
-                    deadLetters.append((indices[k], ProcessingCore.deadLetter(m, bad, topics: topics)))
-                    deadLetterPartitions.insert(p)
-                }
+            Self.apply(
+                indices[i..<j].lazy.map { batch[$0] }, to: &engines[slots[p]!].engine, run: &run, stats: &stats,
+                maxSeen: &maxSeen[p], deadLetters: &bad, topics: topics, decoder: decoder, now: now)
+            if !bad.isEmpty {
+                for (k, record) in bad { deadLetters.append((indices[i + k], record)) }
+                deadLetterPartitions.insert(p)
+                bad.removeAll(keepingCapacity: true)
             }
-            run.warm(&engines[slot].engine)
-            for k in 0..<run.count {
-                let at = run.occurredAt(k)
-                if at > (maxSeen[p] ?? .distantPast) { maxSeen[p] = at }
-                let result = run.apply(k, to: &engines[slot].engine)
-                stats.events[result, default: 0] += 1
-            }
-            run.removeAll()
             i = j
         }
     }
 
-    /// ``ProcessingCore/checkKeyOfLast(_:)`` on this lane's batch.
-    mutating func checkKeyOfLast(_ m: KafkaConsumerMessage) -> BadEvent? {
-        let k = run.count - 1
-        if run.conversationID(k, isKey: m.key) { return nil }
-        let bad = ProcessingCore.wrongKey(m.key, conversationID: run.conversationID(k))
-        run.removeLast()
-        if stats.wrongKeySample == nil { stats.wrongKeySample = "\(ProcessingCore.source(of: m)): \(bad.detail)" }
-        return bad
+    /// Applies one run of one partition's messages (at most 64, in order) to its engine: decodes
+    /// them into `run`, warms the engine for the run (`SLAEngine.prefetch`), applies the events
+    /// one by one. A bad message becomes a dead letter, appended to `deadLetters` with its place
+    /// in the run; `maxSeen` keeps the latest `occurred_at` applied. The daemon's one path for
+    /// it, on one thread (``ProcessingCore/process(_:now:)``) or in lanes.
+    static func apply<C: Collection<KafkaConsumerMessage>>(
+        _ messages: C, to engine: inout SLAEngine, run: inout EventBatch, stats: inout ProcessingCore.Stats,
+        maxSeen: inout Timestamp?, deadLetters: inout [(Int, KafkaProducerRecord)], topics: ProcessingCore.Topics,
+        decoder: EventDecoder, now: Timestamp
+    ) {
+        for (k, m) in messages.enumerated() {
+            let bad: BadEvent?
+            if let value = m.value {
+                bad =
+                    value.withUnsafeBytes { run.decode($0, with: decoder, now: now) }
+                    ?? ProcessingCore.checkKeyOfLast(m, run: &run, stats: &stats)
+            } else {
+                bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
+            }
+            if let bad {
+                stats.bad[bad.reason, default: 0] += 1
+                deadLetters.append((k, ProcessingCore.deadLetter(m, bad, topics: topics)))
+            }
+        }
+        run.warm(&engine)
+        for k in 0..<run.count {
+            let at = run.occurredAt(k)
+            if at > (maxSeen ?? .distantPast) { maxSeen = at }
+            let result = run.apply(k, to: &engine)
+            stats.events[result, default: 0] += 1
+        }
+        run.removeAll()
     }
 
     /// Ready for the next phase: no engines, no output (scratch storage kept).

@@ -6,7 +6,7 @@ import LoopwatchCore
 extension ProcessingCore {
     /// Nil when the event decoded last into the run is keyed by its `conversation_id`; else
     /// takes it back out of the run and returns its `wrong_key` bad event.
-    mutating func checkKeyOfLast(_ m: KafkaConsumerMessage) -> BadEvent? {
+    static func checkKeyOfLast(_ m: KafkaConsumerMessage, run: inout EventBatch, stats: inout Stats) -> BadEvent? {
         let k = run.count - 1
         if run.conversationID(k, isKey: m.key) { return nil }
         let bad = Self.wrongKey(m.key, conversationID: run.conversationID(k))

@@ -181,6 +181,7 @@ struct ProcessingCore {
     mutating func process<C: RandomAccessCollection>(_ batch: C, now: Timestamp)
     where C.Element == KafkaConsumerMessage {
         var i = batch.startIndex
+        var bad: [(Int, KafkaProducerRecord)] = []
         while i != batch.endIndex {
             if let r = topics.repartition, isStageOne(batch[i]) {
                 repartition(batch[i], into: r, now: now)
@@ -195,27 +196,14 @@ struct ProcessingCore {
                 n += 1
             }
             if engines.index(forKey: p) == nil { open(partition: p) }  // no engine copy to ask
-            for m in batch[i..<j] {
-                let bad: BadEvent?
-                if let value = m.value {
-                    bad = value.withUnsafeBytes { run.decode($0, with: decoder, now: now) } ?? checkKeyOfLast(m)
-                } else {
-                    bad = BadEvent(.emptyMessage, "the message has no value (null payload)")
-                }
-                if let bad {
-                    stats.bad[bad.reason, default: 0] += 1
-                    pending.append(deadLetter(m, bad))
-                    deadLetterPartitions.insert(p)
-                }
+            EngineLane.apply(
+                batch[i..<j], to: &engines[p]!, run: &run, stats: &stats, maxSeen: &maxSeen[p], deadLetters: &bad,
+                topics: topics, decoder: decoder, now: now)
+            if !bad.isEmpty {
+                pending.append(contentsOf: bad.lazy.map(\.1))
+                deadLetterPartitions.insert(p)
+                bad.removeAll(keepingCapacity: true)
             }
-            run.warm(&engines[p]!)
-            for k in 0..<run.count {
-                let at = run.occurredAt(k)
-                if at > (maxSeen[p] ?? .distantPast) { maxSeen[p] = at }
-                let result = run.apply(k, to: &engines[p]!)
-                stats.events[result, default: 0] += 1
-            }
-            run.removeAll()
             i = j
         }
     }

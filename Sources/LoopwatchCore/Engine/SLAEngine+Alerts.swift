@@ -63,12 +63,15 @@ extension SLAEngine {
     }
 
     /// A warning, breach or escalation of concern `c`, due at `due`.
-    func makeAlert(
-        _ item: PlannedAlert, concern c: Concern, due: Int64, deadline: Int64?, target: TimeSpan, policy p: Int,
-        state st: ConversationState, id: String
+    ///
+    /// Static, with the engine's parts passed in: as an instance method called from a mutating
+    /// one (`evaluate`), the compiler copied the whole engine for each alert — a retain and a
+    /// release of every stored reference (perf, 2026-12-07).
+    static func makeAlert(
+        _ item: PlannedAlert, concern c: Concern, due: Int64, deadline: Int64?, target: TimeSpan, policy: Policy,
+        state st: ConversationState, id: String, late: Bool
     ) -> Alert {
-        let policy = policies.policies[p]
-        return Alert(
+        Alert(
             id: Alert.makeID(
                 conversationID: id, concernSince: Timestamp(millis: c.since), metric: c.metric, kind: item.kind,
                 level: item.level),
@@ -77,15 +80,14 @@ extension SLAEngine {
             priority: st.priority, concernSince: Timestamp(millis: c.since), deadline: deadline.map(Timestamp.init),
             time: Timestamp(millis: due), targetSeconds: target.wholeSeconds, elapsedSeconds: item.elapsed.wholeSeconds,
             unansweredCount: ConcernTimeline.messageCount(of: c, through: due, history: st.history),
-            lastCustomerText: st.lastCustomerText, detectedLate: isLate(due))
+            lastCustomerText: st.lastCustomerText, detectedLate: late)
     }
 
-    /// The `resolved` alert of concern `c`, answered at `end`.
-    func makeResolved(
-        concern c: Concern, end: Int64, deadline: Int64?, target: TimeSpan, policy p: Int,
-        state st: ConversationState, id: String
+    /// The `resolved` alert of concern `c`, answered at `end` (static: see ``makeAlert``).
+    static func makeResolved(
+        concern c: Concern, end: Int64, deadline: Int64?, target: TimeSpan, policy: Policy,
+        state st: ConversationState, id: String, late: Bool
     ) -> Alert {
-        let policy = policies.policies[p]
         let elapsed = ConcernTimeline.elapsed(of: c, at: end, history: st.history, calendar: policy.calendar)
         return Alert(
             id: Alert.makeID(
@@ -97,7 +99,7 @@ extension SLAEngine {
             time: Timestamp(millis: end), targetSeconds: target.wholeSeconds,
             elapsedSeconds: elapsed.wholeSeconds,
             unansweredCount: ConcernTimeline.messageCount(of: c, through: end, history: st.history),
-            lastCustomerText: st.lastCustomerText, detectedLate: isLate(end), resolvedAt: Timestamp(millis: end),
+            lastCustomerText: st.lastCustomerText, detectedLate: late, resolvedAt: Timestamp(millis: end),
             withinTarget: deadline.map { end < $0 } ?? true)
     }
 }

@@ -71,7 +71,10 @@ extension SLAEngine {
     /// outage, or a restore — comes out over several calls of bounded size instead of one.
     /// Returns whether it got all the way (else the watermark is the last deadline fired — the
     /// alerts so far are exactly those of an `advance` to it — and the next call goes on) and
-    /// how many conversations it evaluated.
+    /// how many conversations it evaluated. A conversation with nothing left to fire before its
+    /// expiry, itself before `newWatermark`, is forgotten as soon as it is evaluated (see
+    /// ``evaluate(_:horizon:)``), even when the call stops short of that expiry: as the whole
+    /// advance would have left it, whatever the budget.
     @discardableResult
     public mutating func advance(to newWatermark: Timestamp, budget: Int) -> (complete: Bool, evaluated: Int) {
         let target = max(watermark, newWatermark)
@@ -83,7 +86,7 @@ extension SLAEngine {
         while evaluated < budget, let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
             store[slot].armed = .max
-            evaluate(slot)
+            evaluate(slot, horizon: target.millis)
             evaluated += 1
         }
         if evaluated >= budget, let next = scheduler.nextDue, next <= target.millis {
@@ -105,7 +108,13 @@ extension SLAEngine {
 
     /// Re-derives a conversation's concerns at the current watermark: emits what is due, folds
     /// what can no longer change, forgets it past its TTL, and re-arms its timers.
-    mutating func evaluate(_ slot: Int32) {
+    ///
+    /// `horizon`: the watermark the running ``advance(to:budget:)`` goes to. A conversation
+    /// whose next instant is its expiry, at or before the horizon, is forgotten now, as of its
+    /// expiry: nothing of it can fire before then, and arming its timer only popped it again in
+    /// the same advance — after an outage, a second evaluation of every conversation of the
+    /// backlog (and a changelog record of its state before its tombstone).
+    mutating func evaluate(_ slot: Int32, horizon: Int64 = .min) {
         guard store[slot].live else { return }
         var st = store.takeState(slot)
         // This evaluation folds whatever is due: a fold queued at or before the watermark is now stale.
@@ -150,7 +159,7 @@ extension SLAEngine {
         let foldFreesMemory = st.history.count > 1 || !st.marks.isEmpty
         swap(&st, &store[slot].state)  // put it back: a move, not a copy (st is now the placeholder)
         if changed { markDirty(slot) }
-        if forgetIfExpired(slot, expiry: expiry) { return }
+        if forgetIfExpired(slot, expiry: expiry, nextAlert: next.alert, horizon: horizon) { return }
         armNext(slot, next, expiry: expiry, foldFreesMemory: foldFreesMemory)
     }
 
@@ -192,10 +201,10 @@ extension SLAEngine {
             if due > upper { break }  // answered before it was due
             guard due <= w else { return due }
             let deadline = breach.get(c, target: target, history: st.history, calendar: calendar)
-            pendingAlerts.append(
-                makeAlert(
-                    table.planItems[k], concern: c, due: due, deadline: deadline, target: target, policy: p,
-                    state: st, id: store[slot].id))
+            let alert = Self.makeAlert(
+                table.planItems[k], concern: c, due: due, deadline: deadline, target: target,
+                policy: policies.policies[p], state: st, id: store[slot].id, late: isLate(due))
+            pendingAlerts.append(alert)
             mask |= bit
             setMark(&st, since: c.since, bit: bit)
         }
@@ -213,10 +222,10 @@ extension SLAEngine {
             mask & ConversationState.Mark.resolvedBit == 0
         else { return false }
         let deadline = breach.get(c, target: target, history: st.history, calendar: table.calendars[Int(c.policy)])
-        pendingAlerts.append(
-            makeResolved(
-                concern: c, end: end, deadline: deadline, target: target, policy: Int(c.policy), state: st,
-                id: store[slot].id))
+        let alert = Self.makeResolved(
+            concern: c, end: end, deadline: deadline, target: target, policy: policies.policies[Int(c.policy)],
+            state: st, id: store[slot].id, late: isLate(end))
+        pendingAlerts.append(alert)
         setMark(&st, since: c.since, bit: ConversationState.Mark.resolvedBit)
         return true
     }
@@ -305,10 +314,21 @@ extension SLAEngine {
 
     /// Forgets the conversation (with a tombstone for the changelog) when the watermark has
     /// reached `expiry`, its last event plus `state_ttl` — handing out its concerns still there,
-    /// an open one as `open`. Returns whether it did.
-    @inline(__always) mutating func forgetIfExpired(_ slot: Int32, expiry: Int64) -> Bool {
-        guard expiry <= watermark.millis else { return false }
-        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot) }
+    /// an open one as `open`. Also when the advance's `horizon` has, and no alert of it is due
+    /// before (`nextAlert` later than `expiry`): what its evaluation at `expiry` would have done,
+    /// its outcomes as of `expiry`. Returns whether it did.
+    @inline(__always) mutating func forgetIfExpired(
+        _ slot: Int32, expiry: Int64, nextAlert: Int64, horizon: Int64
+    ) -> Bool {
+        let asOf: Int64
+        if expiry <= watermark.millis {
+            asOf = watermark.millis
+        } else if expiry <= horizon, nextAlert > expiry {
+            asOf = expiry
+        } else {
+            return false
+        }
+        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot, asOf: asOf) }
         forget(slot, tombstone: true)
         return true
     }

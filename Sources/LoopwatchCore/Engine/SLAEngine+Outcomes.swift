@@ -29,21 +29,26 @@ extension SLAEngine {
     public func remainingConcernOutcomes() -> [ConcernOutcome] {
         var out: [ConcernOutcome] = []
         var concerns: [Concern] = []
-        for slot in store.slotNumbers where store[slot].live { remainingOutcomes(of: slot, into: &out, &concerns) }
+        for slot in store.slotNumbers where store[slot].live {
+            remainingOutcomes(of: slot, asOf: watermark.millis, into: &out, &concerns)
+        }
         return out
     }
 
-    /// The outcomes of the concerns still in a conversation's history.
-    func remainingOutcomes(of slot: Int32) -> [ConcernOutcome] {
+    /// The outcomes of the concerns still in a conversation's history, as of `asOf` (a concern
+    /// ended when its end is at or before it).
+    func remainingOutcomes(of slot: Int32, asOf: Int64) -> [ConcernOutcome] {
         var out: [ConcernOutcome] = []
         var concerns: [Concern] = []
-        remainingOutcomes(of: slot, into: &out, &concerns)
+        remainingOutcomes(of: slot, asOf: asOf, into: &out, &concerns)
         return out
     }
 
     /// Appends the outcomes of the concerns still in a conversation's history to `out`, reading
     /// its state in place (`concerns`: scratch space, reused across calls).
-    func remainingOutcomes(of slot: Int32, into out: inout [ConcernOutcome], _ concerns: inout [Concern]) {
+    func remainingOutcomes(
+        of slot: Int32, asOf: Int64, into out: inout [ConcernOutcome], _ concerns: inout [Concern]
+    ) {
         // Only a customer message opens a concern: most histories (broadcasts, folded answers)
         // hold none.
         // By index, in place (`contains(where:)` would copy the history to iterate it).
@@ -53,8 +58,12 @@ extension SLAEngine {
         guard i < n else { return }
         ConcernTimeline.concerns(of: store[slot].state, table: table, into: &concerns)
         for c in concerns {
-            let ended = c.endAt.map { $0 <= watermark.millis } ?? false
-            if let o = outcome(of: c, ended: ended, state: store[slot].state, id: store[slot].id) { out.append(o) }
+            let ended = c.endAt.map { $0 <= asOf } ?? false
+            if let o = Self.outcome(
+                of: c, ended: ended, state: store[slot].state, id: store[slot].id, policies: policies, table: table)
+            {
+                out.append(o)
+            }
         }
     }
 
@@ -64,12 +73,19 @@ extension SLAEngine {
         _ concerns: [Concern], before boundary: Int, state st: ConversationState, slot: Int32
     ) {
         for c in concerns where c.endAt != nil && c.end < boundary {
-            if let o = outcome(of: c, ended: true, state: st, id: store[slot].id) { pendingOutcomes.append(o) }
+            if let o = Self.outcome(
+                of: c, ended: true, state: st, id: store[slot].id, policies: policies, table: table)
+            {
+                pendingOutcomes.append(o)
+            }
         }
     }
 
     /// The outcome of concern `c` (ended: by its end; else open); nil when no policy measures it.
-    func outcome(of c: Concern, ended: Bool, state st: ConversationState, id: String) -> ConcernOutcome? {
+    /// Static, with the engine's parts passed in: see ``makeAlert(_:concern:due:deadline:target:policy:state:id:late:)``.
+    static func outcome(
+        of c: Concern, ended: Bool, state st: ConversationState, id: String, policies: PolicySet, table: PolicyTable
+    ) -> ConcernOutcome? {
         let p = Int(c.policy)
         guard p < policies.policies.count else { return nil }
         let deadline = table.target(policy: p, metric: c.metric).flatMap {

@@ -107,7 +107,7 @@ public final class KafkaConsumer: Sendable {
         continuation.onTermination = { _ in terminated.set() }
         let started: Bool = state.withLock { state in
             guard !state.closed, state.batchesThread == nil else { return false }
-            state.batchesThread = KafkaPollThread(name: "kafka-consumer-poll") { [weak self] shouldStop in
+            state.batchesThread = KafkaPollThread(name: "kafka-cons-poll") { [weak self] shouldStop in
                 defer { continuation.finish() }
                 while !shouldStop() && !terminated.isSet {
                     guard let consumer = self else { return }

@@ -30,7 +30,7 @@ public final class KafkaProducer: Sendable {
             type: RD_KAFKA_PRODUCER, configuration: configuration, logger: logger,
             callbacks: .init(deliveryReports: true))
         self.client = client
-        self.pollThread = KafkaPollThread(name: "kafka-producer-poll") { [client] shouldStop in
+        self.pollThread = KafkaPollThread(name: "kafka-prod-poll") { [client] shouldStop in
             while !shouldStop() {
                 rd_kafka_poll(client.kafka, 100)
                 client.serveLogs()

@@ -77,7 +77,7 @@ public struct WorkerService: Service {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await DedicatedThread.run(name: "loopwatch-pipeline") { try pipeline.run() }
+                    try await DedicatedThread.run(name: "lw-pipeline") { try pipeline.run() }
                 }
                 group.addTask {
                     try await Self.superviseSystemd(notifier: notifier, status: status)
@@ -110,7 +110,7 @@ public struct WorkerService: Service {
         while true {
             try Task.checkCancellation()
             do {
-                let counts = try await DedicatedThread.run(name: "loopwatch-metadata") { () throws -> [String: Int] in
+                let counts = try await DedicatedThread.run(name: "lw-metadata") { () throws -> [String: Int] in
                     let probe = try KafkaProducer(configuration: settings.plainProducer, logger: logger)
                     defer { probe.shutdown(timeout: .zero) }
                     return try probe.partitionCounts(topics: topics, timeout: .seconds(5))

@@ -43,7 +43,7 @@ final class KafkaFetchWaker: @unchecked Sendable {
         self.client = client
         let queuedMinMessages = configuration["queued.min.messages"].flatMap { Int($0) }
         half = max(1, (queuedMinMessages ?? Self.defaultQueuedMinMessages) / 2)
-        DedicatedThread.start(name: "kafka-fetch-waker") { [self] in run() }
+        DedicatedThread.start(name: "kafka-waker") { [self] in run() }
     }
 
     /// Counts `n` messages taken from a queue that now holds `queued`; asks for a wake-up when due.

@@ -37,6 +37,51 @@ final class BenchBroker: Sendable {
         }
     }
 
+    /// Waits until the broker is idle — noida-db's own CPU under 5 % over 200 ms, at most 20 s —
+    /// so a measured phase does not pay for the broker still storing the input just produced
+    /// (noida-db saves it in the background). Returns how long it waited. The mock runs inside
+    /// this process and has nothing to wait for.
+    @discardableResult
+    func settle() -> Duration {
+        guard let noida else { return .zero }
+        let started = ContinuousClock.now
+        var last = noida.cpuTicks()
+        while ContinuousClock.now - started < .seconds(20) {
+            Thread.sleep(forTimeInterval: 0.2)
+            let now = noida.cpuTicks()
+            // Clock ticks are 10 ms: 5 % of 200 ms is one tick.
+            if now - last <= 1 { break }
+            last = now
+        }
+        return ContinuousClock.now - started
+    }
+
+    /// CPU seconds used so far by this process (the clients, and the mock when it is the broker)
+    /// and by the noida-db process (zero for the mock), to split a phase's CPU between them.
+    func cpu() -> (process: Double, broker: Double, faults: Int) {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let process =
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return (
+            process, Double(noida?.cpuTicks() ?? 0) / Double(sysconf(Int32(_SC_CLK_TCK))), usage.ru_minflt
+        )
+    }
+
+    /// CPU clock ticks of each thread of this process, by `tid name` (BENCH_THREADS=1).
+    static func threadTicks() -> [String: Int] {
+        var out: [String: Int] = [:]
+        for tid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let end = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: end)...].split(separator: " ")
+            out["\(tid) \(stat[stat.index(after: open)..<end])"] = (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+        }
+        return out
+    }
+
     func destroy() {
         mock?.destroy()
         noida?.stop()
@@ -58,11 +103,15 @@ final class NoidaProcess: @unchecked Sendable {
         directory = NSTemporaryDirectory() + "lw-bench-noida-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = [
-            "start", "--only", "kafka", "--host", "127.0.0.1", "--kafka-port", "\(port)", "--data-dir",
-            directory + "/data",
-        ]
+        // BENCH_BROKER_CPUS=0: the broker on cores of its own (run the benchmark itself with
+        // `taskset -c` on the others), as a broker on another machine would be.
+        let cpus = ProcessInfo.processInfo.environment["BENCH_BROKER_CPUS"]
+        p.executableURL = URL(fileURLWithPath: cpus == nil ? binary : "/usr/bin/taskset")
+        p.arguments =
+            (cpus.map { ["-c", $0, binary] } ?? []) + [
+                "start", "--only", "kafka", "--host", "127.0.0.1", "--kafka-port", "\(port)", "--data-dir",
+                directory + "/data",
+            ]
         _ = FileManager.default.createFile(atPath: directory + "/broker.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: directory + "/broker.log"))
         p.standardOutput = log
@@ -86,6 +135,15 @@ final class NoidaProcess: @unchecked Sendable {
         }
         stop()
         throw BenchBrokerError("noida-db did not answer on port \(port) within 30 s")
+    }
+
+    /// The broker process's CPU time so far (user + system), in clock ticks.
+    func cpuTicks() -> Int {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
     }
 
     func stop() {

@@ -29,6 +29,7 @@ struct LoopwatchBench {
         }
         if only == "engine" { engine(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5) }
         if only == "decode" { decode(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5) }
+        if only == "release" { release(runs: args.count > 2 ? Int(args[2]) ?? 5 : 5) }
         if only == "all" || only == "deadlines" { deadlines(pending: quick ? 1_000_000 : 10_000_000) }
         if only == "all" || only == "replay" { replay(lines: quick ? 500_000 : 10_000_000) }
         if only == "all" || only == "restore" { try await restore(conversations: quick ? 100_000 : 1_000_000) }
@@ -109,6 +110,80 @@ struct LoopwatchBench {
                 format: "median %.0f ns/event (min %.0f, max %.0f; %d runs; %d alerts)", times[times.count / 2],
                 times[0], times[times.count - 1], runs, alerts),
             "≥ 1M events/s")
+    }
+
+    /// The worker's release of a backlog without Kafka (`LoopwatchBench release [runs]`, pin it
+    /// with `taskset`): the end-to-end catch-up's 200k events a month old are applied while the
+    /// partition lags (the clock at the latest event), then — timed — the clock jumps to now and
+    /// the overdue conversations fire in cycles of 10,000 evaluations, each cycle's alerts encoded
+    /// as the worker encodes them (CloudEvents JSON in a buffer of its own, the key copied out)
+    /// and its changes encoded for the changelog. Reports the time per conversation held.
+    static func release(runs: Int) {
+        let n = Int(ProcessInfo.processInfo.environment["BENCH_RELEASE_EVENTS"] ?? "") ?? 200_000
+        let w = Workload(count: n, conversations: 1_000_000)
+        let lateness = TimeSpan.seconds(30)
+        let settings = SLAEngine.Settings(
+            allowedLateness: lateness, lateAfter: .seconds(5), reportsOutcomes: true)
+        let encoder = AlertEncoder(groupID: "bench")
+        let decoder = EventDecoder(
+            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+        var times: [Double] = []
+        var released = (conversations: 0, evaluated: 0, alerts: 0, changes: 0)
+        for _ in 0..<runs {
+            var engine = SLAEngine(policies: Workload.policies, settings: settings)
+            var batch = EventBatch(capacity: 64)
+            var maxSeen = Timestamp.distantPast
+            let now = Timestamp.wallClock()
+            engine.wallClock = now
+            for (i, line) in w.lines.enumerated() {
+                _ = line.withUnsafeBytes { batch.decode($0, with: decoder, now: now) }
+                guard batch.isFull || i == w.lines.count - 1 else { continue }
+                batch.warm(&engine)
+                for k in 0..<batch.count {
+                    maxSeen = max(maxSeen, batch.occurredAt(k))
+                    batch.apply(k, to: &engine)
+                }
+                batch.removeAll()
+                _ = engine.advance(to: maxSeen - lateness, budget: .max)
+            }
+            _ = engine.drainAlerts()
+            _ = engine.drainConcernOutcomes()
+            engine.drainChanges { _, _ in }
+            let held = engine.conversationCount
+            var sink: [(key: [UInt8], value: [UInt8]?)] = []
+            sink.reserveCapacity(20_000)
+            var evaluated = 0
+            var alerts = 0
+            var changes = 0
+            let t = ContinuousClock.now
+            while true {
+                let step = engine.advance(to: now - lateness, budget: 10_000)
+                evaluated += step.evaluated
+                for alert in engine.drainAlerts() {
+                    sink.append((Array(alert.conversationID.utf8), encoder.encode(alert)))
+                    alerts += 1
+                }
+                _ = engine.drainConcernOutcomes()
+                engine.drainChanges { id, value in
+                    sink.append((Array(id.utf8), value))
+                    changes += 1
+                }
+                sink.removeAll(keepingCapacity: true)
+                if step.complete { break }
+            }
+            times.append(seconds(ContinuousClock.now - t) * 1e9 / Double(max(1, held)))
+            released = (held, evaluated, alerts, changes)
+            withExtendedLifetime(engine) {}
+        }
+        times.sort()
+        row(
+            "Release of a backlog (\(n / 1000)k events a month old: fire, encode alerts and changes; no Kafka)",
+            String(
+                format:
+                    "median %.0f ns per conversation held (min %.0f, max %.0f; %d runs; %d held, %d evaluations, %d alerts, %d changelog records)",
+                times[times.count / 2], times[0], times[times.count - 1], runs, released.conversations,
+                released.evaluated, released.alerts, released.changes),
+            "")
     }
 
     /// The decoder alone on the engine workload, with the engine's projection.
@@ -300,6 +375,10 @@ struct LoopwatchBench {
         // from the first event consumed to the last: the load generator's CPU stays out of the
         // figure. The pipe runs before and after the worker; the figure uses their mean.
         // 1. The zero-work baseline: consume → produce one record → offsets + commit, every 100 ms.
+        if ProcessInfo.processInfo.environment["BENCH_KAFKA_ONLY"] == "catch-up" {  // for a profile
+            _ = try await workerThroughput(events: n, partitions: partitions, live: false)
+            return
+        }
         let pipeBefore = try await zeroWorkPipe(events: n, partitions: partitions)
         // 2. The real worker, same cluster setup, same events: a month old (every response is
         //    overdue on arrival — a catch-up after an outage: about one alert per event).
@@ -357,6 +436,7 @@ struct LoopwatchBench {
         let w = Workload(count: n, conversations: 1_000_000)
         let bootstrap = c.bootstrapServers
         try await produce(w, to: bootstrap, topic: "in")
+        c.settle()
         return try await DedicatedThread.run(name: "pipe") { () throws -> Double in
             let consumer = try KafkaConsumer(
                 configuration: KafkaConfiguration([
@@ -373,13 +453,17 @@ struct LoopwatchBench {
             try producer.initTransactions(timeout: .seconds(30))
             var count = 0
             var started: ContinuousClock.Instant? = nil
+            var cpuAtStart = c.cpu()
             var lastCommit = ContinuousClock.now
             var offsets: [TopicPartition: Int64] = [:]
             var open = false
             var commits = 0
             while count < n {
                 let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))
-                if !batch.isEmpty, started == nil { started = .now }
+                if !batch.isEmpty, started == nil {
+                    started = .now
+                    cpuAtStart = c.cpu()
+                }
                 if !batch.isEmpty, !open {
                     try producer.beginTransaction()
                     open = true
@@ -403,11 +487,14 @@ struct LoopwatchBench {
                 }
             }
             let d = seconds(ContinuousClock.now - (started ?? .now))
+            let cpu = c.cpu()
             row(
                 "— zero-work pipe (same run)",
                 String(
-                    format: "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s)",
-                    Double(commits) / d, commits, d), "")
+                    format:
+                        "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s); CPU: clients %.1f s, broker %.1f s",
+                    Double(commits) / d, commits, d, cpu.process - cpuAtStart.process, cpu.broker - cpuAtStart.broker),
+                "")
             consumer.close()
             producer.shutdown()
             return Double(n) / d
@@ -429,6 +516,7 @@ struct LoopwatchBench {
         let metrics = WorkerMetrics()
         let status = WorkerStatus()
         try await produce(w, to: c.bootstrapServers, topic: "interactions")
+        c.settle()
         let env = ProcessInfo.processInfo.environment
         let traced = env["BENCH_TRACE"] == "1" || env["BENCH_KAFKA_DEBUG"] != nil
         let worker = WorkerService(
@@ -449,16 +537,39 @@ struct LoopwatchBench {
             var started: ContinuousClock.Instant? = nil
             var last = (events: 0, output: 0)
             var lastChange = ContinuousClock.now
+            var cpuAtStart = c.cpu()
+            var cpuAtEnd = cpuAtStart
+            let threadsOn = ProcessInfo.processInfo.environment["BENCH_THREADS"] == "1"
+            var threadsAtStart: [String: Int] = [:]
+            var threadsAtEnd: [String: Int] = [:]
+            // BENCH_TIMELINE=1: what the worker has done every 100 ms, on stderr.
+            let timeline = ProcessInfo.processInfo.environment["BENCH_TIMELINE"] == "1"
+            var lastPrinted = ContinuousClock.now
             while true {
                 let now = ContinuousClock.now
                 let sums = MetricsProbe.sums(
                     metrics,
                     ["loopwatch_events_total", "loopwatch_alerts_total", "loopwatch_changelog_records_total"])
                 let seen = (events: Int(sums[0]), output: Int(sums[1] + sums[2]))
-                if seen.events > 0, started == nil { started = now }
+                if seen.events > 0, started == nil {
+                    started = now
+                    cpuAtStart = c.cpu()
+                    threadsAtStart = BenchBroker.threadTicks()
+                }
+                if timeline, let s = started, now - lastPrinted >= .milliseconds(100) {
+                    lastPrinted = now
+                    FileHandle.standardError.write(
+                        Data(
+                            String(
+                                format: "%6.2f s  events %7d  output %7d  transactions %d\n", seconds(now - s),
+                                seen.events, seen.output, Self.counter(metrics, "loopwatch_transactions_total")
+                            ).utf8))
+                }
                 if seen != last {
                     last = seen
                     lastChange = now
+                    cpuAtEnd = c.cpu()
+                    if threadsOn { threadsAtEnd = BenchBroker.threadTicks() }
                 } else if seen.events >= n,
                     now - lastChange >= .seconds(Int(ProcessInfo.processInfo.environment["BENCH_SETTLE"] ?? "1") ?? 1)
                 {
@@ -472,6 +583,13 @@ struct LoopwatchBench {
                 FileHandle.standardError.write(Data(text.utf8))
             }
             let rate = Double(n) / elapsed
+            if threadsOn {
+                for (k, v) in threadsAtEnd.sorted(by: {
+                    $0.value - (threadsAtStart[$0.key] ?? 0) > $1.value - (threadsAtStart[$1.key] ?? 0)
+                }).prefix(12) {
+                    FileHandle.standardError.write(Data("thread \(k): \(v - (threadsAtStart[k] ?? 0)) ticks\n".utf8))
+                }
+            }
             let changelog = Self.counter(metrics, "loopwatch_changelog_records_total")
             let alerts = Self.counter(metrics, "loopwatch_alerts_total")
             let dead = Self.counter(metrics, "loopwatch_dead_letters_total")
@@ -480,10 +598,11 @@ struct LoopwatchBench {
                 "— worker output per event (\(live ? "live" : "catch-up"), same run)",
                 String(
                     format:
-                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each)",
+                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each); CPU: worker %.1f s, broker %.1f s; %d page faults",
                     Double(changelog) / Double(n), Double(alerts) / Double(n), Double(dead) / Double(n),
                     Double(changelog + alerts + dead) / Double(n), Double(commits) / elapsed, commits, elapsed,
-                    Double(n) / Double(max(1, commits))),
+                    Double(n) / Double(max(1, commits)), cpuAtEnd.process - cpuAtStart.process,
+                    cpuAtEnd.broker - cpuAtStart.broker, cpuAtEnd.faults - cpuAtStart.faults),
                 "")
             await services.triggerGracefulShutdown()
             try await group.waitForAll()

@@ -94,6 +94,7 @@ bench: deps
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) $(SWIFT) package --allow-writing-to-package-directory benchmark --format markdown --no-progress
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" engine 8
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" decode 8
+	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) $(PIN) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench" release 5
 	cd Benchmarks && BENCH_QUICK=$(BENCH_QUICK) "$$($(SWIFT) build -c release --show-bin-path)/LoopwatchBench"
 
 ## bench-peer: Apache Flink (PyFlink from pip, in .venv-flink/) and `loopwatch replay` on the same

@@ -143,72 +143,29 @@ public struct JSONWriter: Sendable {
 
     // MARK: Escaping
 
+    /// The string quoted and escaped (``JSONEscape``), written by a ``JSONCursor`` into scratch
+    /// space and appended in one piece.
     private mutating func appendQuoted(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            let n = utf8.count
-            while i < n {
-                // Eight bytes at a time while none of them can need escaping (the common case).
-                if i &+ 8 <= n,
-                    !Self.mayNeedEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                {
-                    i &+= 8
-                    continue
-                }
-                let c = utf8[i]
-                let escape: StaticString?
-                var skip = 1
-                switch c {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0x08: escape = "\\b"
-                case 0x0C: escape = "\\f"
-                case 0..<0x20: escape = ""  // \u00XX below
-                case 0xE2 where i + 2 < n && utf8[i + 1] == 0x80 && (utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9):
-                    escape = utf8[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                    skip = 3
-                default: escape = nil
-                }
-                guard let escape else {
-                    i += 1
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                if escape.utf8CodeUnitCount > 0 {
-                    bytes.append(
-                        contentsOf: UnsafeBufferPointer(start: escape.utf8Start, count: escape.utf8CodeUnitCount))
-                } else {
-                    let hex: StaticString = "0123456789abcdef"
-                    bytes.append(contentsOf: "\\u00".utf8)
-                    bytes.append(hex.utf8Start[Int(c >> 4)])
-                    bytes.append(hex.utf8Start[Int(c & 0xF)])
-                }
-                i += skip
-                runStart = i
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<n]))
+        let bound = JSONEscape.quotedBound(utf8Count: s.utf8.count)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { scratch in
+            let start = scratch.baseAddress!
+            var cursor = JSONCursor(start)
+            cursor.quoted(s)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor.position - start))
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of eight bytes is a control character, `"`, `\` or not ASCII (so the
-    /// byte-wise check must look at them). Exact as a yes/no: the SWAR "has a byte below n" and
-    /// "has a zero byte" tests.
-    @inline(__always) static func mayNeedEscape(_ x: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        let control = (x &- ones &* 0x20) & ~x & high
-        let q = x ^ (ones &* 0x22)
-        let quote = (q &- ones) & ~q & high
-        let b = x ^ (ones &* 0x5C)
-        let backslash = (b &- ones) & ~b & high
-        return (control | quote | backslash | (x & high)) != 0
+    /// Appends a JSON value of at most `maxBytes` bytes that `write` writes through the
+    /// ``JSONCursor`` it is given, after a comma when one is due.
+    mutating func value(maxBytes: Int, _ write: (inout JSONCursor) -> Void) {
+        separate()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { scratch in
+            let start = scratch.baseAddress!
+            var cursor = JSONCursor(start)
+            write(&cursor)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor.position - start))
+        }
+        needsComma = true
     }
 
     // MARK: Truncation

@@ -73,13 +73,19 @@ final class BenchBroker: Sendable {
     static func threadTicks() -> [String: Int] {
         var out: [String: Int] = [:]
         for tid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
-            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
-                let open = stat.firstIndex(of: "("), let end = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(after: end)...].split(separator: " ")
-            out["\(tid) \(stat[stat.index(after: open)..<end])"] = (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+            guard let (name, ticks) = procStat("/proc/self/task/\(tid)/stat") else { continue }
+            out["\(tid) \(name)"] = ticks
         }
         return out
+    }
+
+    /// The name and the CPU time (user + system, in clock ticks) in a `/proc/…/stat` file.
+    static func procStat(_ path: String) -> (name: Substring, ticks: Int)? {
+        guard let stat = try? String(contentsOfFile: path, encoding: .utf8), let open = stat.firstIndex(of: "("),
+            let end = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return (stat[stat.index(after: open)..<end], (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0))
     }
 
     func destroy() {
@@ -139,11 +145,7 @@ final class NoidaProcess: @unchecked Sendable {
 
     /// The broker process's CPU time so far (user + system), in clock ticks.
     func cpuTicks() -> Int {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-            let end = stat.lastIndex(of: ")")
-        else { return 0 }
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)
+        BenchBroker.procStat("/proc/\(process.processIdentifier)/stat")?.ticks ?? 0
     }
 
     func stop() {

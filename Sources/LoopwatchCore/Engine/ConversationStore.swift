@@ -20,6 +20,10 @@ struct ConversationStore {
         /// The earliest fold queued for this slot (`Int64.max`: none); entries of the fold queue
         /// that no longer match are stale and skipped.
         var foldDue: Int64 = .max
+        /// Set by an evaluation that found nothing left to fire before the conversation's expiry
+        /// (`state_ttl` after its last event): when a timer finds it expired with no event since,
+        /// it is forgotten without being evaluated again (`SLAEngine.advance(to:budget:)`).
+        var expiresClean = false
     }
 
     private var slots: [Slot] = []

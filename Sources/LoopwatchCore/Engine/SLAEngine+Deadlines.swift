@@ -71,10 +71,7 @@ extension SLAEngine {
     /// outage, or a restore — comes out over several calls of bounded size instead of one.
     /// Returns whether it got all the way (else the watermark is the last deadline fired — the
     /// alerts so far are exactly those of an `advance` to it — and the next call goes on) and
-    /// how many conversations it evaluated. A conversation with nothing left to fire before its
-    /// expiry, itself before `newWatermark`, is forgotten as soon as it is evaluated (see
-    /// ``evaluate(_:horizon:)``), even when the call stops short of that expiry: as the whole
-    /// advance would have left it, whatever the budget.
+    /// how many conversations it evaluated.
     @discardableResult
     public mutating func advance(to newWatermark: Timestamp, budget: Int) -> (complete: Bool, evaluated: Int) {
         let target = max(watermark, newWatermark)
@@ -86,7 +83,15 @@ extension SLAEngine {
         while evaluated < budget, let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
             store[slot].armed = .max
-            evaluate(slot, horizon: target.millis)
+            // Expired with nothing to fire since its last evaluation (after an outage longer
+            // than `state_ttl`, most of a backlog): what evaluating it would do, without the work.
+            if store[slot].expiresClean,
+                store[slot].state.lastEventAt &+ settings.stateTTL.millis <= watermark.millis
+            {
+                forgetExpired(slot)
+            } else {
+                evaluate(slot)
+            }
             evaluated += 1
         }
         if evaluated >= budget, let next = scheduler.nextDue, next <= target.millis {
@@ -108,13 +113,7 @@ extension SLAEngine {
 
     /// Re-derives a conversation's concerns at the current watermark: emits what is due, folds
     /// what can no longer change, forgets it past its TTL, and re-arms its timers.
-    ///
-    /// `horizon`: the watermark the running ``advance(to:budget:)`` goes to. A conversation
-    /// whose next instant is its expiry, at or before the horizon, is forgotten now, as of its
-    /// expiry: nothing of it can fire before then, and arming its timer only popped it again in
-    /// the same advance — after an outage, a second evaluation of every conversation of the
-    /// backlog (and a changelog record of its state before its tombstone).
-    mutating func evaluate(_ slot: Int32, horizon: Int64 = .min) {
+    mutating func evaluate(_ slot: Int32) {
         guard store[slot].live else { return }
         var st = store.takeState(slot)
         // This evaluation folds whatever is due: a fold queued at or before the watermark is now stale.
@@ -159,7 +158,8 @@ extension SLAEngine {
         let foldFreesMemory = st.history.count > 1 || !st.marks.isEmpty
         swap(&st, &store[slot].state)  // put it back: a move, not a copy (st is now the placeholder)
         if changed { markDirty(slot) }
-        if forgetIfExpired(slot, expiry: expiry, nextAlert: next.alert, horizon: horizon) { return }
+        if forgetIfExpired(slot, expiry: expiry) { return }
+        store[slot].expiresClean = next.alert > expiry
         armNext(slot, next, expiry: expiry, foldFreesMemory: foldFreesMemory)
     }
 
@@ -312,25 +312,21 @@ extension SLAEngine {
         }
     }
 
-    /// Forgets the conversation (with a tombstone for the changelog) when the watermark has
-    /// reached `expiry`, its last event plus `state_ttl` — handing out its concerns still there,
-    /// an open one as `open`. Also when the advance's `horizon` has, and no alert of it is due
-    /// before (`nextAlert` later than `expiry`): what its evaluation at `expiry` would have done,
-    /// its outcomes as of `expiry`. Returns whether it did.
-    @inline(__always) mutating func forgetIfExpired(
-        _ slot: Int32, expiry: Int64, nextAlert: Int64, horizon: Int64
-    ) -> Bool {
-        let asOf: Int64
-        if expiry <= watermark.millis {
-            asOf = watermark.millis
-        } else if expiry <= horizon, nextAlert > expiry {
-            asOf = expiry
-        } else {
-            return false
-        }
-        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot, asOf: asOf) }
-        forget(slot, tombstone: true)
+    /// Forgets the conversation when the watermark has reached `expiry`, its last event plus
+    /// `state_ttl` (``forgetExpired(_:)``). Returns whether it did.
+    @inline(__always) mutating func forgetIfExpired(_ slot: Int32, expiry: Int64) -> Bool {
+        guard expiry <= watermark.millis else { return false }
+        forgetExpired(slot)
         return true
+    }
+
+    /// Forgets an expired conversation, with a tombstone for the changelog, handing out its
+    /// concerns still there (an open one as `open`). Called without an evaluation first when the
+    /// last one found nothing to fire before the expiry (`expiresClean`): the concerns it would
+    /// have folded are among those handed out here, ended or not as of the watermark.
+    mutating func forgetExpired(_ slot: Int32) {
+        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot, asOf: watermark.millis) }
+        forget(slot, tombstone: true)
     }
 
     /// Arms the conversation's heap timer at its next alert or its expiry, whichever comes first,

@@ -3,9 +3,9 @@ import Testing
 @testable import LoopwatchCore
 
 /// A conversation whose last alert and whose expiry (`state_ttl` after its last event) are both
-/// behind the watermark one `advance` goes to — the backlog after an outage longer than the TTL —
-/// is evaluated once: it fires what is due, then is forgotten as of its expiry, as a second
-/// evaluation at its expiry would have done.
+/// behind the clock — the backlog after an outage longer than the TTL — is forgotten when its
+/// timer reaches the expiry without being evaluated again (`expiresClean`): with the same alerts,
+/// outcomes and changelog as an evaluation there, and still there for any event before then.
 @Suite struct ExpiryWithinAdvanceTests {
     static let policy = Policy(
         name: "p", firstResponse: .minutes(15), escalations: [Escalation(after: .minutes(30), severity: "critical")])
@@ -29,32 +29,61 @@ import Testing
         h.engine.drainConcernOutcomes().map { "\($0.conversationID) \($0.outcome.name)" }.sorted()
     }
 
-    @Test func aConversationPastItsLastAlertAndItsExpiryIsEvaluatedOnceAndForgotten() {
-        let twoDays = 2 * 24 * 60.0
-        var stepped = Self.backlog()  // hour by hour: every expiry is its own evaluation
-        var hour = 60.0
-        while hour <= twoDays {
-            stepped.advance(to: hour)
-            hour += 60
-        }
-        var jumped = Self.backlog()  // one advance past every expiry
-        let result = jumped.engine.advance(to: EngineHarness.t(twoDays), budget: .max)
-        jumped.alerts += jumped.engine.drainAlerts()
+    /// The engine as if every timer evaluated its conversation: the shortcut turned off.
+    static func evaluatingEveryTimer(_ h: inout EngineHarness) {
+        for slot in h.engine.store.slotNumbers { h.engine.store[slot].expiresClean = false }
+    }
 
-        #expect(jumped.summary == stepped.summary, "the same alerts, in the same order")
-        #expect(jumped.engine.conversationCount == 0 && stepped.engine.conversationCount == 0)
+    @Test func anExpiredConversationIsForgottenAsAnEvaluationAtItsExpiryWould() {
+        let twoDays = 2 * 24 * 60.0
+        var evaluated = Self.backlog()
+        evaluated.advance(to: 12 * 60)  // every alert fired: the expiries are what is left
+        Self.evaluatingEveryTimer(&evaluated)
+        var evaluatedChanges: [String: Bool] = [:]
+        evaluated.engine.drainChanges { _, _ in }
+        evaluated.advance(to: twoDays)
+        evaluated.engine.drainChanges { evaluatedChanges[$0] = $1 != nil }
+
+        var forgotten = Self.backlog()
+        forgotten.advance(to: 12 * 60)
+        var forgottenChanges: [String: Bool] = [:]
+        forgotten.engine.drainChanges { _, _ in }
+        forgotten.advance(to: twoDays)
+        forgotten.engine.drainChanges { forgottenChanges[$0] = $1 != nil }
+
         #expect(
-            stepped.summary == [
+            forgotten.summary == [
                 "breached c0 first_response @15", "breached c1 first_response @16",
                 "resolved c0 first_response @40 late", "escalated1 c1 first_response @46",
             ])
-        #expect(
-            Self.outcomes(&jumped) == Self.outcomes(&stepped), "the same outcomes, each as of its conversation's expiry"
-        )
-        // c0: its breach (15) and its resolved (40), then nothing is due before its expiry: two
-        // evaluations. c1: breach and escalation (46): two. c2, answered in time, has only its
-        // expiry: one. Popped again from the heap at their expiries, the three took eight.
-        #expect(result.evaluated == 5)
+        #expect(forgotten.summary == evaluated.summary)
+        #expect(forgotten.engine.conversationCount == 0 && evaluated.engine.conversationCount == 0)
+        #expect(Self.outcomes(&forgotten) == Self.outcomes(&evaluated), "the same outcomes")
+        #expect(forgottenChanges == ["c0": false, "c1": false, "c2": false], "a tombstone each")
+        #expect(forgottenChanges == evaluatedChanges)
+    }
+
+    /// An advance stopped by its budget short of the expiries leaves the conversations as they
+    /// are at its watermark: a late message before the expiry still joins its conversation
+    /// (answered at minute 40, so it raises nothing), as after an advance to that watermark.
+    @Test func anEventAfterABudgetStopStillFindsItsConversation() {
+        var sliced = Self.backlog()
+        let step = sliced.engine.advance(to: EngineHarness.t(2 * 24 * 60), budget: 4)
+        #expect(!step.complete)
+        var reference = Self.backlog()
+        reference.engine.advance(to: sliced.engine.watermark)
+        #expect(sliced.engine.conversationCount == 3 && reference.engine.conversationCount == 3)
+        for var h in [sliced, reference] {
+            h.alerts += h.engine.drainAlerts()
+            h.engine.apply(h.event(.response, 30, conv: "c0", id: "late"))
+            h.engine.advance(to: EngineHarness.t(2 * 24 * 60))
+            h.alerts += h.engine.drainAlerts()
+            #expect(
+                h.summary == [
+                    "breached c0 first_response @15", "breached c1 first_response @16",
+                    "resolved c0 first_response @40 late", "escalated1 c1 first_response @46",
+                ], "no alert for the late message, answered at 40")
+        }
     }
 
     @Test func anAdvanceThatStopsShortOfTheExpiryKeepsTheConversation() {

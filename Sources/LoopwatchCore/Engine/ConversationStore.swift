@@ -13,6 +13,11 @@ struct ConversationStore {
         var live: Bool
         var dirty: Bool
         var hasOpenConcern: Bool
+        /// Set by an evaluation that found nothing left to fire before the conversation's expiry
+        /// (`state_ttl` after its last event): when a timer finds it expired with no event since,
+        /// it is forgotten without being evaluated again (`SLAEngine.advance(to:budget:)`). Next
+        /// to the other flags, in the padding before `armed` (the slot stays 160 bytes).
+        var expiresClean = false
         /// The deadline armed in the scheduler (`Int64.max`: none). Re-arming is lazy: a timer
         /// is moved only when the next due instant comes *earlier*; a timer that fires early
         /// just re-evaluates and re-arms. Most events thus touch no heap at all.
@@ -20,10 +25,6 @@ struct ConversationStore {
         /// The earliest fold queued for this slot (`Int64.max`: none); entries of the fold queue
         /// that no longer match are stale and skipped.
         var foldDue: Int64 = .max
-        /// Set by an evaluation that found nothing left to fire before the conversation's expiry
-        /// (`state_ttl` after its last event): when a timer finds it expired with no event since,
-        /// it is forgotten without being evaluated again (`SLAEngine.advance(to:budget:)`).
-        var expiresClean = false
     }
 
     private var slots: [Slot] = []

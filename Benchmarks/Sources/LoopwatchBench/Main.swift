@@ -180,7 +180,7 @@ struct LoopwatchBench {
             "Release of a backlog (\(n / 1000)k events a month old: fire, encode alerts and changes; no Kafka)",
             String(
                 format:
-                    "median %.0f ns per conversation held (min %.0f, max %.0f; %d runs; %d held, %d evaluations, %d alerts, %d changelog records)",
+                    "median %.0f ns per conversation held (min %.0f, max %.0f; %d runs; %d held, %d timers fired, %d alerts, %d changelog records)",
                 times[times.count / 2], times[0], times[times.count - 1], runs, released.conversations,
                 released.evaluated, released.alerts, released.changes),
             "")

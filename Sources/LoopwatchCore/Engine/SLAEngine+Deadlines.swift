@@ -71,7 +71,9 @@ extension SLAEngine {
     /// outage, or a restore — comes out over several calls of bounded size instead of one.
     /// Returns whether it got all the way (else the watermark is the last deadline fired — the
     /// alerts so far are exactly those of an `advance` to it — and the next call goes on) and
-    /// how many conversations it evaluated.
+    /// how much of the budget it used: one per conversation evaluated, and one per
+    /// ``forgetsPerEvaluation`` expired conversations forgotten without an evaluation (each
+    /// hands out one tombstone and no alert, at a fraction of an evaluation's work).
     @discardableResult
     public mutating func advance(to newWatermark: Timestamp, budget: Int) -> (complete: Bool, evaluated: Int) {
         let target = max(watermark, newWatermark)
@@ -80,6 +82,7 @@ extension SLAEngine {
             evaluated = runReevaluations(budget: budget)
             if !reevaluations.isEmpty { return (false, evaluated) }
         }
+        var forgotten = 0
         while evaluated < budget, let (slot, due) = scheduler.popDue(atOrBefore: target.millis) {
             if due > watermark.millis { watermark = Timestamp(millis: due) }
             store[slot].armed = .max
@@ -89,10 +92,15 @@ extension SLAEngine {
                 store[slot].state.lastEventAt &+ settings.stateTTL.millis <= watermark.millis
             {
                 forgetExpired(slot)
+                forgotten += 1
+                if forgotten == Self.forgetsPerEvaluation {
+                    forgotten = 0
+                    evaluated += 1
+                }
             } else {
                 evaluate(slot)
+                evaluated += 1
             }
-            evaluated += 1
         }
         if evaluated >= budget, let next = scheduler.nextDue, next <= target.millis {
             runFolds()
@@ -102,6 +110,10 @@ extension SLAEngine {
         runFolds()
         return (true, evaluated)
     }
+
+    /// How many expired conversations forgotten without an evaluation use as much of an
+    /// ``advance(to:budget:)`` budget as one evaluation.
+    static let forgetsPerEvaluation = 4
 
     /// The earliest pending deadline (for a caller that sleeps until then).
     public var nextDeadline: Timestamp? {

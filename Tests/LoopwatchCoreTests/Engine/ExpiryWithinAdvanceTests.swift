@@ -86,6 +86,23 @@ import Testing
         }
     }
 
+    /// Forgetting without an evaluation uses a quarter of an evaluation's budget: 40 answered
+    /// conversations past their expiry go in two calls of budget 5, 20 each.
+    @Test func forgetsCountAQuarterOfAnEvaluationAgainstTheBudget() {
+        var h = EngineHarness(policies: [Self.policy], ttl: .days(1))
+        for i in 0..<40 {
+            h.engine.apply(h.event(.response, Double(i), conv: "c\(i)"))
+            h.engine.apply(h.event(.acknowledgement, Double(i) + 1, conv: "c\(i)"))
+        }
+        h.engine.advance(to: EngineHarness.t(12 * 60))  // answered: only the expiries are left
+        let first = h.engine.advance(to: EngineHarness.t(3 * 24 * 60), budget: 5)
+        #expect(!first.complete && first.evaluated == 5)
+        #expect(h.engine.conversationCount == 20)
+        let second = h.engine.advance(to: EngineHarness.t(3 * 24 * 60), budget: 5)
+        #expect(second.complete && h.engine.conversationCount == 0)
+        #expect(h.engine.drainAlerts().isEmpty, "answered in time: nothing to alert")
+    }
+
     @Test func anAdvanceThatStopsShortOfTheExpiryKeepsTheConversation() {
         var h = Self.backlog()
         h.advance(to: 12 * 60)  // the alerts fire; the expiries (a day after each last event) are ahead

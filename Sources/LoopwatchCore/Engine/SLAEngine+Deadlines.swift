@@ -337,7 +337,7 @@ extension SLAEngine {
     /// last one found nothing to fire before the expiry (`expiresClean`): the concerns it would
     /// have folded are among those handed out here, ended or not as of the watermark.
     mutating func forgetExpired(_ slot: Int32) {
-        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot, asOf: watermark.millis) }
+        if settings.reportsOutcomes { pendingOutcomes += remainingOutcomes(of: slot) }
         forget(slot, tombstone: true)
     }
 

@@ -29,26 +29,21 @@ extension SLAEngine {
     public func remainingConcernOutcomes() -> [ConcernOutcome] {
         var out: [ConcernOutcome] = []
         var concerns: [Concern] = []
-        for slot in store.slotNumbers where store[slot].live {
-            remainingOutcomes(of: slot, asOf: watermark.millis, into: &out, &concerns)
-        }
+        for slot in store.slotNumbers where store[slot].live { remainingOutcomes(of: slot, into: &out, &concerns) }
         return out
     }
 
-    /// The outcomes of the concerns still in a conversation's history, as of `asOf` (a concern
-    /// ended when its end is at or before it).
-    func remainingOutcomes(of slot: Int32, asOf: Int64) -> [ConcernOutcome] {
+    /// The outcomes of the concerns still in a conversation's history.
+    func remainingOutcomes(of slot: Int32) -> [ConcernOutcome] {
         var out: [ConcernOutcome] = []
         var concerns: [Concern] = []
-        remainingOutcomes(of: slot, asOf: asOf, into: &out, &concerns)
+        remainingOutcomes(of: slot, into: &out, &concerns)
         return out
     }
 
     /// Appends the outcomes of the concerns still in a conversation's history to `out`, reading
     /// its state in place (`concerns`: scratch space, reused across calls).
-    func remainingOutcomes(
-        of slot: Int32, asOf: Int64, into out: inout [ConcernOutcome], _ concerns: inout [Concern]
-    ) {
+    func remainingOutcomes(of slot: Int32, into out: inout [ConcernOutcome], _ concerns: inout [Concern]) {
         // Only a customer message opens a concern: most histories (broadcasts, folded answers)
         // hold none.
         // By index, in place (`contains(where:)` would copy the history to iterate it).
@@ -58,7 +53,7 @@ extension SLAEngine {
         guard i < n else { return }
         ConcernTimeline.concerns(of: store[slot].state, table: table, into: &concerns)
         for c in concerns {
-            let ended = c.endAt.map { $0 <= asOf } ?? false
+            let ended = c.endAt.map { $0 <= watermark.millis } ?? false
             if let o = Self.outcome(
                 of: c, ended: ended, state: store[slot].state, id: store[slot].id, policies: policies, table: table)
             {

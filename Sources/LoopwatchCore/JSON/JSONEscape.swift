@@ -1,5 +1,5 @@
-/// The string escaping rules of RFC 8259 as loopwatch writes them, shared by ``JSONWriter`` and
-/// ``JSONCursor``: `"` and `\`, control characters as `\n \r \t \b \f` or `\u00XX`, U+2028 and
+/// The string escaping rules of RFC 8259 as loopwatch writes them (``JSONCursor/quoted(_:)``,
+/// through which ``JSONWriter`` writes its strings too): `"` and `\`, control characters as `\n \r \t \b \f` or `\u00XX`, U+2028 and
 /// U+2029 as `\u2028` / `\u2029` (safe to embed in JavaScript); everything else raw UTF-8.
 enum JSONEscape {
     /// The most bytes a string of `utf8Count` UTF-8 bytes takes quoted and escaped (`\u00XX`: six

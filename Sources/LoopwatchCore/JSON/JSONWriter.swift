@@ -143,29 +143,27 @@ public struct JSONWriter: Sendable {
 
     // MARK: Escaping
 
-    /// The string quoted and escaped (``JSONEscape``), written by a ``JSONCursor`` into scratch
-    /// space and appended in one piece.
+    /// The string quoted and escaped (``JSONEscape``), appended in one piece.
     private mutating func appendQuoted(_ s: String) {
-        let bound = JSONEscape.quotedBound(utf8Count: s.utf8.count)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bound) { scratch in
-            let start = scratch.baseAddress!
-            var cursor = JSONCursor(start)
-            cursor.quoted(s)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor.position - start))
-        }
+        appendWritten(maxBytes: JSONEscape.quotedBound(utf8Count: s.utf8.count)) { $0.quoted(s) }
     }
 
     /// Appends a JSON value of at most `maxBytes` bytes that `write` writes through the
     /// ``JSONCursor`` it is given, after a comma when one is due.
     mutating func value(maxBytes: Int, _ write: (inout JSONCursor) -> Void) {
         separate()
+        appendWritten(maxBytes: maxBytes, write)
+        needsComma = true
+    }
+
+    /// Appends what `write` writes through a ``JSONCursor`` into scratch space of `maxBytes`.
+    private mutating func appendWritten(maxBytes: Int, _ write: (inout JSONCursor) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { scratch in
             let start = scratch.baseAddress!
             var cursor = JSONCursor(start)
             write(&cursor)
             bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor.position - start))
         }
-        needsComma = true
     }
 
     // MARK: Truncation

@@ -39,11 +39,10 @@ final class BenchBroker: Sendable {
 
     /// Waits until the broker is idle — noida-db's own CPU under 5 % over 200 ms, at most 20 s —
     /// so a measured phase does not pay for the broker still storing the input just produced
-    /// (noida-db saves it in the background). Returns how long it waited. The mock runs inside
-    /// this process and has nothing to wait for.
-    @discardableResult
-    func settle() -> Duration {
-        guard let noida else { return .zero }
+    /// (noida-db saves it in the background). The mock runs inside this process and has nothing
+    /// to wait for.
+    func settle() {
+        guard let noida else { return }
         let started = ContinuousClock.now
         var last = noida.cpuTicks()
         while ContinuousClock.now - started < .seconds(20) {
@@ -53,7 +52,6 @@ final class BenchBroker: Sendable {
             if now - last <= 1 { break }
             last = now
         }
-        return ContinuousClock.now - started
     }
 
     /// CPU seconds used so far by this process (the clients, and the mock when it is the broker)

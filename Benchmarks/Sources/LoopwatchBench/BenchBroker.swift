@@ -56,14 +56,18 @@ final class BenchBroker: Sendable {
 
     /// CPU seconds used so far by this process (the clients, and the mock when it is the broker)
     /// and by the noida-db process (zero for the mock), to split a phase's CPU between them.
-    func cpu() -> (process: Double, broker: Double, faults: Int) {
+    /// `autosave` is the part of `broker` spent by noida-db's `autosave` thread, which writes a
+    /// snapshot of everything the broker holds every few seconds.
+    func cpu() -> (process: Double, broker: Double, autosave: Double, faults: Int) {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let process =
             Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
             + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
         return (
-            process, Double(noida?.cpuTicks() ?? 0) / Double(sysconf(Int32(_SC_CLK_TCK))), usage.ru_minflt
+            process, Double(noida?.cpuTicks() ?? 0) / tick, Double(noida?.autosaveTicks() ?? 0) / tick,
+            usage.ru_minflt
         )
     }
 
@@ -144,6 +148,16 @@ final class NoidaProcess: @unchecked Sendable {
     /// The broker process's CPU time so far (user + system), in clock ticks.
     func cpuTicks() -> Int {
         BenchBroker.procStat("/proc/\(process.processIdentifier)/stat")?.ticks ?? 0
+    }
+
+    /// CPU clock ticks of the broker's `autosave` thread (or threads).
+    func autosaveTicks() -> Int {
+        let task = "/proc/\(process.processIdentifier)/task"
+        var ticks = 0
+        for tid in (try? FileManager.default.contentsOfDirectory(atPath: task)) ?? [] {
+            if let (name, t) = BenchBroker.procStat("\(task)/\(tid)/stat"), name == "autosave" { ticks += t }
+        }
+        return ticks
     }
 
     func stop() {

@@ -492,8 +492,9 @@ struct LoopwatchBench {
                 "— zero-work pipe (same run)",
                 String(
                     format:
-                        "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s); CPU: clients %.1f s, broker %.1f s",
-                    Double(commits) / d, commits, d, cpu.process - cpuAtStart.process, cpu.broker - cpuAtStart.broker),
+                        "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s); CPU: clients %.1f s, broker %.1f s (autosave %.1f s)",
+                    Double(commits) / d, commits, d, cpu.process - cpuAtStart.process, cpu.broker - cpuAtStart.broker,
+                    cpu.autosave - cpuAtStart.autosave),
                 "")
             consumer.close()
             producer.shutdown()
@@ -598,11 +599,12 @@ struct LoopwatchBench {
                 "— worker output per event (\(live ? "live" : "catch-up"), same run)",
                 String(
                     format:
-                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each); CPU: worker %.1f s, broker %.1f s; %d page faults",
+                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each); CPU: worker %.1f s, broker %.1f s (autosave %.1f s); %d page faults",
                     Double(changelog) / Double(n), Double(alerts) / Double(n), Double(dead) / Double(n),
                     Double(changelog + alerts + dead) / Double(n), Double(commits) / elapsed, commits, elapsed,
                     Double(n) / Double(max(1, commits)), cpuAtEnd.process - cpuAtStart.process,
-                    cpuAtEnd.broker - cpuAtStart.broker, cpuAtEnd.faults - cpuAtStart.faults),
+                    cpuAtEnd.broker - cpuAtStart.broker, cpuAtEnd.autosave - cpuAtStart.autosave,
+                    cpuAtEnd.faults - cpuAtStart.faults),
                 "")
             await services.triggerGracefulShutdown()
             try await group.waitForAll()

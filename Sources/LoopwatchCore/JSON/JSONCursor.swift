@@ -28,38 +28,44 @@ struct JSONCursor {
     /// A string value, quoted and escaped.
     mutating func quoted(_ s: String) {
         byte(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            let n = utf8.count
-            while i < n {
-                // Eight bytes at a time while none of them can need escaping (the common case).
-                if i &+ 8 <= n,
-                    !JSONEscape.mayNeedEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
-                {
-                    i &+= 8
-                    continue
-                }
-                guard let (escape, skip) = JSONEscape.escape(utf8, at: i) else {
-                    i += 1
-                    continue
-                }
-                copy(utf8, runStart, i)
-                if escape.utf8CodeUnitCount > 0 {
-                    raw(escape)
-                } else {
-                    let c = utf8[i]
-                    raw("\\u00")
-                    byte(JSONEscape.hex.utf8Start[Int(c >> 4)])
-                    byte(JSONEscape.hex.utf8Start[Int(c & 0xF)])
-                }
-                i += skip
-                runStart = i
-            }
-            copy(utf8, runStart, n)
+        // A native string lends its bytes without a copy of the String (and its retain).
+        if s.utf8.withContiguousStorageIfAvailable({ escaped($0) }) == nil {
+            var s = s
+            s.withUTF8 { escaped($0) }
         }
         byte(UInt8(ascii: "\""))
+    }
+
+    /// `utf8`, escaped.
+    @inline(__always) private mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var i = 0
+        let n = utf8.count
+        while i < n {
+            // Eight bytes at a time while none of them can need escaping (the common case).
+            if i &+ 8 <= n,
+                !JSONEscape.mayNeedEscape(UnsafeRawPointer(utf8.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            {
+                i &+= 8
+                continue
+            }
+            guard let (escape, skip) = JSONEscape.escape(utf8, at: i) else {
+                i += 1
+                continue
+            }
+            copy(utf8, runStart, i)
+            if escape.utf8CodeUnitCount > 0 {
+                raw(escape)
+            } else {
+                let c = utf8[i]
+                raw("\\u00")
+                byte(JSONEscape.hex.utf8Start[Int(c >> 4)])
+                byte(JSONEscape.hex.utf8Start[Int(c & 0xF)])
+            }
+            i += skip
+            runStart = i
+        }
+        copy(utf8, runStart, n)
     }
 
     @inline(__always) private mutating func copy(_ utf8: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {

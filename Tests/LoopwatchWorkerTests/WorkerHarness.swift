@@ -88,22 +88,33 @@ final class WorkerHarness: Sendable {
     }
 
     /// Produces JSON events keyed by conversation id (with the default partitioner).
+    /// Produces `lines` keyed by conversation and returns once all are delivered. They are
+    /// handed to librdkafka together and lingered over, so the lines of one conversation reach
+    /// the broker in one request and the worker in one fetch: a test's acknowledgement is never
+    /// read after its response's deadline passed only because a busy machine delayed it.
     func produce(_ lines: [String]) async throws {
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration([
                 "bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536",
+                "linger.ms": "50",
             ]),
             logger: Self.logger)
         defer { producer.shutdown() }
+        let failures = Mutex<[KafkaError]>([])
         for line in lines {
             let conversation =
                 (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["conversation_id"]
                 as? String
-            _ = try await producer.send(
+            try producer.enqueue(
                 KafkaProducerRecord(
                     topic: config.kafka.inputTopics[0], key: conversation.map { Array($0.utf8) } ?? Array("x".utf8),
-                    value: Array(line.utf8)))
+                    value: Array(line.utf8))
+            ) { result in
+                if case .failure(let error) = result { failures.withLock { $0.append(error) } }
+            }
         }
+        try await DedicatedThread.run(name: "test-producer") { try producer.flush(timeout: .seconds(30)) }
+        if let first = failures.withLock({ $0.first }) { throw first }
     }
 
     /// Everything committed to `topic` so far (read_committed), read from the beginning, from

@@ -492,8 +492,9 @@ struct LoopwatchBench {
                 "— zero-work pipe (same run)",
                 String(
                     format:
-                        "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s); CPU: clients %.1f s",
-                    Double(commits) / d, commits, d, cpu.process - cpuAtStart.process)
+                        "1.00 produce calls per event; %.0f commits/s (%d transactions in %.1f s); CPU: clients %.1f s (%.1f µs per event)",
+                    Double(commits) / d, commits, d, cpu.process - cpuAtStart.process,
+                    (cpu.process - cpuAtStart.process) * 1e6 / Double(n))
                     + brokerCPU(from: cpuAtStart, to: cpu),
                 "")
             consumer.close()
@@ -599,10 +600,11 @@ struct LoopwatchBench {
                 "— worker output per event (\(live ? "live" : "catch-up"), same run)",
                 String(
                     format:
-                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each); CPU: worker %.1f s",
+                        "%.2f changelog records, %.2f alerts, %.2f dead letters = %.2f produce calls per event; %.0f commits/s (%d transactions in %.1f s, %.0f events each); CPU: worker %.1f s (%.1f µs per event)",
                     Double(changelog) / Double(n), Double(alerts) / Double(n), Double(dead) / Double(n),
                     Double(changelog + alerts + dead) / Double(n), Double(commits) / elapsed, commits, elapsed,
-                    Double(n) / Double(max(1, commits)), cpuAtEnd.process - cpuAtStart.process)
+                    Double(n) / Double(max(1, commits)), cpuAtEnd.process - cpuAtStart.process,
+                    (cpuAtEnd.process - cpuAtStart.process) * 1e6 / Double(n))
                     + brokerCPU(from: cpuAtStart, to: cpuAtEnd)
                     + "; \(cpuAtEnd.faults - cpuAtStart.faults) page faults",
                 "")

@@ -87,11 +87,11 @@ final class WorkerHarness: Sendable {
         return worker
     }
 
-    /// Produces JSON events keyed by conversation id (with the default partitioner).
-    /// Produces `lines` keyed by conversation and returns once all are delivered. They are
-    /// handed to librdkafka together and lingered over, so the lines of one conversation reach
-    /// the broker in one request and the worker in one fetch: a test's acknowledgement is never
-    /// read after its response's deadline passed only because a busy machine delayed it.
+    /// Produces JSON events keyed by conversation id (with the default partitioner) and returns
+    /// once all are delivered. They are handed to librdkafka together and lingered over, so the
+    /// lines of one conversation reach the broker in one batch and the worker in one fetch: a
+    /// test's acknowledgement is never read after its response's deadline passed only because a
+    /// busy machine delayed it.
     func produce(_ lines: [String]) async throws {
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration([

@@ -24,6 +24,8 @@ final class PipelineLoop {
     var needsRecovery = false
     /// The cycle's output (storage reused).
     var records: [KafkaProducerRecord] = []
+    /// The next slice of a backlog, fired while a commit is delivered (``commitFiringAhead(started:)``).
+    var ahead: [KafkaProducerRecord] = []
     /// Input offsets consumed in this cycle, not yet handed to the sink.
     var offsets: [TopicPartition: Int64] = [:]
     /// What the sink holds uncommitted, which decides when to commit.
@@ -154,24 +156,21 @@ final class PipelineLoop {
         core.process(polled.messages, now: t)
         noteConsumed(polled.messages)
         for end in polled.ends { ownership.reachedEnd(end.topicPartition, at: end.offset) }
-        let owned = ownership
-        let released = core.tick(now: t, budget: tickBudget) { owned.isCaughtUp($0) }
-        let held = hold.decide(core.holdCandidates(now: t) { owned.isCaughtUp($0) })
-        records.removeAll(keepingCapacity: true)
-        let alerts = core.drainOutput(now: t, into: &records, holding: held)
-        hold.exchange(&offsets, held: held, stateful: owned.isStateful)
-        if let r = config.kafka.repartitionTopic { noteRekeyed(records, topic: r) }
+        let slice = fireAndDrain(now: t, into: &records)
         if !records.isEmpty || !offsets.isEmpty {
             guard produce(records) else { return }
-            uncommitted.add(records: records.count, alerts: alerts)
+            uncommitted.add(records: records.count, alerts: slice.alerts)
         }
         if let opened = sink.openedAt {
             let age = ContinuousClock.now - opened
             if uncommitted.isDue(openedFor: age, interval: commitInterval) {
-                // A full poll, or deadlines left over by the tick's budget, mean a backlog:
+                // Deadlines left over by the tick's budget, or a full poll, mean a backlog:
                 // work on more of it while this is delivered.
-                let backlog = polled.messages.count >= maxBatch || !released
-                if backlog, uncommitted.mayOverlap(openedFor: age, interval: commitInterval) {
+                if !slice.released {
+                    commitFiringAhead(started: started)
+                } else if polled.messages.count >= maxBatch,
+                    uncommitted.mayOverlap(openedFor: age, interval: commitInterval)
+                {
                     uncommitted.overlap()
                 } else if commit() {
                     metrics.processingLatency.record(seconds(ContinuousClock.now - started))
@@ -181,12 +180,42 @@ final class PipelineLoop {
         publishGauges()
     }
 
+    /// Fires the deadlines due (within the cycle's budget) and drains what that and the applied
+    /// input produced into `out`: alerts, changelog records and dead letters, less what
+    /// ``hold`` keeps back, whose input offsets it exchanges in ``offsets``. Returns whether
+    /// every due deadline was fired, and how many alerts `out` holds.
+    func fireAndDrain(now t: Timestamp, into out: inout [KafkaProducerRecord]) -> (released: Bool, alerts: Int) {
+        let owned = ownership
+        let released = core.tick(now: t, budget: tickBudget) { owned.isCaughtUp($0) }
+        let held = hold.decide(core.holdCandidates(now: t) { owned.isCaughtUp($0) })
+        out.removeAll(keepingCapacity: true)
+        let alerts = core.drainOutput(now: t, into: &out, holding: held)
+        hold.exchange(&offsets, held: held, stateful: owned.isStateful)
+        if let r = config.kafka.repartitionTopic { noteRekeyed(out, topic: r) }
+        return (released, alerts)
+    }
+
+    /// A commit due while deadlines are left over (a backlog being released): the next slice is
+    /// fired and encoded first, while librdkafka delivers what the transaction holds, so the
+    /// commit's flush finds it delivered; the slice then opens the next transaction. When the
+    /// commit fails the slice is dropped with the rest: the state is rebuilt from the changelog.
+    func commitFiringAhead(started: ContinuousClock.Instant) {
+        let slice = fireAndDrain(now: pipeline.now(), into: &ahead)
+        defer { ahead.removeAll(keepingCapacity: true) }
+        guard commit() else { return }
+        metrics.processingLatency.record(seconds(ContinuousClock.now - started))
+        if !ahead.isEmpty || !offsets.isEmpty, produce(ahead) {
+            uncommitted.add(records: ahead.count, alerts: slice.alerts)
+        }
+    }
+
     var commitInterval: Duration { .milliseconds(config.processing.commitInterval.millis) }
 
     /// Poll no longer than the commit interval, nor past the instant the next deadline fires
     /// (to the millisecond), so alerts fire and transactions commit on time.
     var pollTimeout: Duration {
         if uncommitted.overlapped { return .zero }  // a commit is due after this cycle
+        if !core.backlogged.isEmpty { return .zero }  // due deadlines are left over: fire them
         if sink.isOpen { return .milliseconds(5) }
         var timeout = min(commitInterval, .milliseconds(100))
         if let firing = core.nextFiring {

@@ -4,9 +4,11 @@
 /// an unbounded backlog), and otherwise every `commit_interval`.
 ///
 /// The loop commits at most once per cycle, and a cycle polls up to 10,000 messages, so under
-/// load alerts still share transactions instead of costing one each. Working off a backlog (a
-/// full poll) an alert's commit may also wait for one more cycle
-/// (``mayOverlap(openedFor:interval:)``), which keeps the producer delivering while the loop works.
+/// load alerts still share transactions instead of costing one each. Working off a backlog of
+/// input (a full poll) an alert's commit may also wait for one more cycle
+/// (``mayOverlap(openedFor:interval:)``), which keeps the producer delivering while the loop
+/// works; a backlog of due deadlines instead fires its next slice before the commit
+/// (`PipelineLoop.commitFiringAhead`).
 struct CommitPolicy: Sendable, Equatable {
     /// Records (alerts, changelog, dead letters) after which a transaction commits regardless.
     static let maxRecords = 20_000

@@ -33,12 +33,9 @@ import Testing
         try await h.produce([lines[5]])
 
         @Sendable func live(_ outcome: String) -> Int {
-            let text = String(decoding: worker.pipeline.metrics.render(), as: UTF8.self)
-            let prefix =
-                "loopwatch_concerns_total{channel=\"twitter\",policy=\"fast\",metric=\"first_response\","
-                + "outcome=\"\(outcome)\"} "
-            return text.split(separator: "\n").first { $0.hasPrefix(prefix) }
-                .flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
+            worker.pipeline.metrics.value(
+                of: "loopwatch_concerns_total{channel=\"twitter\",policy=\"fast\",metric=\"first_response\","
+                    + "outcome=\"\(outcome)\"}")
         }
         try await waitUntil(timeout: .seconds(30)) {
             live("answered_within_target") + live("answered_late") + live("closed_unanswered") >= 3

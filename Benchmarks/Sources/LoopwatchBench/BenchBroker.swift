@@ -54,11 +54,15 @@ final class BenchBroker: Sendable {
         }
     }
 
+    /// CPU seconds so far: this process, the broker, the broker's `autosave` thread; and this
+    /// process's minor page faults (``cpu()``).
+    typealias CPUSample = (process: Double, broker: Double, autosave: Double, faults: Int)
+
     /// CPU seconds used so far by this process (the clients, and the mock when it is the broker)
     /// and by the noida-db process (zero for the mock), to split a phase's CPU between them.
     /// `autosave` is the part of `broker` spent by noida-db's `autosave` thread, which writes a
     /// snapshot of everything the broker holds every few seconds.
-    func cpu() -> (process: Double, broker: Double, autosave: Double, faults: Int) {
+    func cpu() -> CPUSample {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let process =

@@ -616,10 +616,7 @@ struct LoopwatchBench {
 
     /// ", broker 2.1 s (autosave 1.5 s)" for noida-db; nothing for the mock, whose CPU is the
     /// process's own.
-    static func brokerCPU(
-        from a: (process: Double, broker: Double, autosave: Double, faults: Int),
-        to b: (process: Double, broker: Double, autosave: Double, faults: Int)
-    ) -> String {
+    static func brokerCPU(from a: BenchBroker.CPUSample, to b: BenchBroker.CPUSample) -> String {
         guard BenchBroker.useNoida else { return "" }
         return String(format: ", broker %.1f s (autosave %.1f s)", b.broker - a.broker, b.autosave - a.autosave)
     }

@@ -45,9 +45,9 @@ import Testing
     /// A backlog larger than one cycle's budget (10,000 evaluations) is released over several
     /// transactions, each commit firing the next slice first while librdkafka delivers the
     /// transaction (``PipelineLoop/commitFiringAhead(started:)``): each breach comes out once.
-    /// (A commit that fails there drops the slice with the rest of the state, as any failed
-    /// commit does; the mock cannot show that path strictly: its restore reads the aborted
-    /// transaction's changelog records.)
+    /// (A transaction that fails there drops the slice with the rest of the state; the mock
+    /// cannot show that strictly — its restore reads the aborted transaction's changelog records —
+    /// so `NoidaWorkerCatchUpTests` fences a release on the isolating broker.)
     @Test func aBacklogLargerThanACycleIsReleasedOverSeveralTransactionsEachBreachOnce() async throws {
         // Events within 1.2 s, less than the 2 s target: none falls due on the events' clock
         // while they are read, all 24,000 on the wall clock once the partitions are caught up.

@@ -7,8 +7,10 @@ import Synchronization
 
 @testable import LoopwatchWorker
 
-/// One mock cluster with loopwatch's topics, workers running on their own threads, a producer
-/// of events, and read_committed readers of the output topics — for worker tests through Kafka.
+/// loopwatch's topics on one broker — a mock cluster of its own (fault injection) or the suite's
+/// noida-db (isolating: read_committed hides aborted transactions) — workers running on their own
+/// threads, a producer of events, and read_committed readers of the output topics: for worker
+/// tests through Kafka.
 final class WorkerHarness: Sendable {
     /// Silent unless LOOPWATCH_TEST_LOG is set (faults are injected on purpose here).
     static let logger: Logger = {
@@ -20,9 +22,16 @@ final class WorkerHarness: Sendable {
         return l
     }()
 
-    let cluster: KafkaMockCluster
     let config: LoopwatchConfig
     let partitions: Int
+    let bootstrapServers: String
+    private let mock: KafkaMockCluster?
+
+    /// The mock cluster, for fault injection (a harness made on noida-db has none).
+    var cluster: KafkaMockCluster {
+        guard let mock else { preconditionFailure("fault injection needs the mock cluster, not noida-db") }
+        return mock
+    }
 
     init(
         partitions: Int = 2, policies: [Policy], lateness: TimeSpan = .zero,
@@ -34,7 +43,9 @@ final class WorkerHarness: Sendable {
         inputs: [(topic: String, partitions: Int)]? = nil,
         repartitionTopic: String? = nil
     ) throws {
-        cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
+        let cluster = try KafkaMockCluster(brokers: 1, logger: Self.logger)
+        mock = cluster
+        bootstrapServers = cluster.bootstrapServers
         self.partitions = partitions
         var processing = LoopwatchConfig.Processing()
         processing.commitInterval = .init(millis: 100)
@@ -55,6 +66,29 @@ final class WorkerHarness: Sendable {
         }
     }
 
+    /// The same topics on the suite's noida-db broker (a `.noida` suite), named apart with a
+    /// random tag so that the tests of a suite never share one; the state topic is compacted.
+    init(noida broker: NoidaBroker, partitions: Int, policies: [Policy]) throws {
+        mock = nil
+        bootstrapServers = broker.bootstrapServers
+        self.partitions = partitions
+        var processing = LoopwatchConfig.Processing()
+        processing.commitInterval = .init(millis: 100)
+        processing.allowedLateness = .zero
+        let tag = "t\(UInt32.random(in: 0...UInt32.max))"
+        var kafka = LoopwatchConfig.Kafka(
+            bootstrapServers: broker.bootstrapServers, groupID: "lw-\(tag)", properties: ["session.timeout.ms": "6000"])
+        kafka.inputTopics = ["\(tag)-interactions"]
+        kafka.alertTopic = "\(tag)-alerts"
+        kafka.stateTopic = "\(tag)-state"
+        kafka.deadLetterTopic = "\(tag)-dlq"
+        config = LoopwatchConfig(kafka: kafka, processing: processing, policies: PolicySet(policies))
+        try broker.createTopics(
+            [kafka.inputTopics[0], kafka.alertTopic, kafka.deadLetterTopic], partitions: Int32(partitions))
+        try broker.createTopics(
+            [kafka.stateTopic], partitions: Int32(partitions), configs: ["cleanup.policy": "compact"])
+    }
+
     /// A running worker; `stop()` stops it gracefully, `crash()` abandons it like `kill -9` would.
     final class RunningWorker: Sendable {
         let pipeline: Pipeline
@@ -70,11 +104,15 @@ final class WorkerHarness: Sendable {
         }
     }
 
-    func startWorker(instance: String = "w1", logger: Logger = WorkerHarness.logger) -> RunningWorker {
+    /// Starts a worker on its own thread, on the wall clock unless `now` says otherwise.
+    func startWorker(
+        instance: String = "w1", logger: Logger = WorkerHarness.logger,
+        now: @escaping @Sendable () -> Timestamp = Timestamp.wallClock
+    ) -> RunningWorker {
         let status = WorkerStatus()
         let pipeline = Pipeline(
-            config: config, bootstrapServers: cluster.bootstrapServers, instanceID: instance, logger: logger,
-            metrics: WorkerMetrics(), status: status)
+            config: config, bootstrapServers: bootstrapServers, instanceID: instance, logger: logger,
+            metrics: WorkerMetrics(), status: status, now: now)
         let worker = RunningWorker(pipeline: pipeline)
         DedicatedThread.start(name: "test-pipeline-\(instance)") {
             let result: Result<Void, any Error>
@@ -95,7 +133,7 @@ final class WorkerHarness: Sendable {
     func produce(_ lines: [String]) async throws {
         let producer = try KafkaProducer(
             configuration: KafkaConfiguration([
-                "bootstrap.servers": cluster.bootstrapServers, "queue.buffering.max.kbytes": "65536",
+                "bootstrap.servers": bootstrapServers, "queue.buffering.max.kbytes": "65536",
                 "linger.ms": "50",
             ]),
             logger: Self.logger)
@@ -120,7 +158,7 @@ final class WorkerHarness: Sendable {
     /// Everything committed to `topic` so far (read_committed), read from the beginning, from
     /// its first `partitions` partitions (default: the harness's count).
     func readAll(_ topic: String, partitions: Int? = nil) async throws -> [KafkaConsumerMessage] {
-        let config = KafkaConfiguration(["bootstrap.servers": cluster.bootstrapServers])
+        let config = KafkaConfiguration(["bootstrap.servers": bootstrapServers])
         let partitions = partitions ?? self.partitions
         return try await DedicatedThread.run(name: "test-reader") {
             let reader = try KafkaPartitionReader(configuration: config, logger: Self.logger)
@@ -151,7 +189,8 @@ final class WorkerHarness: Sendable {
         var description: String { "\(type.replacingOccurrences(of: "loopwatch.sla.", with: "")) \(subject)" }
     }
 
-    func destroy() { cluster.destroy() }
+    /// Destroys the mock cluster; a noida-db broker belongs to its suite.
+    func destroy() { mock?.destroy() }
 }
 
 /// Event JSON with an occurred_at relative to now.

@@ -379,10 +379,16 @@ struct LoopwatchBench {
             _ = try await workerThroughput(events: n, partitions: partitions, live: false)
             return
         }
+        if ProcessInfo.processInfo.environment["BENCH_KAFKA_ONLY"] == "writes" {
+            _ = try await catchUpWritesAlone(events: n, partitions: partitions)
+            return
+        }
         let pipeBefore = try await zeroWorkPipe(events: n, partitions: partitions)
         // 2. The real worker, same cluster setup, same events: a month old (every response is
         //    overdue on arrival — a catch-up after an outage: about one alert per event).
         let workerRate = try await workerThroughput(events: n, partitions: partitions, live: false)
+        // 2b. The catch-up's writes alone: the same records, no work.
+        let writesRate = try await catchUpWritesAlone(events: n, partitions: partitions)
         // 3. Live traffic: the same events with occurred_at from now on (no deadline falls due
         //    during the run, as in a steady state where alerts are a small share of the events).
         let liveRate = try await workerThroughput(events: n, partitions: partitions, live: true)
@@ -397,6 +403,12 @@ struct LoopwatchBench {
                 format: "worker %.0f events/s vs zero-work transactional pipe %.0f events/s = %.0f%%", workerRate,
                 pipeRate, 100 * workerRate / pipeRate),
             "≥ 80% of the pipe")
+        row(
+            "— the catch-up's writes alone against the pipe (what SPEC §4's output costs this broker, with no work)",
+            String(
+                format: "%.0f events/s = %.0f%% of the pipe; the worker's catch-up is %.0f%% of that", writesRate,
+                100 * writesRate / pipeRate, 100 * workerRate / writesRate),
+            "")
         row(
             "End to end exactly-once through Kafka (same, live: occurred_at from now)",
             String(
@@ -501,6 +513,140 @@ struct LoopwatchBench {
             producer.shutdown()
             return Double(n) / d
         }
+    }
+
+    /// The catch-up's writes without its work: a client that reads the same month-old input to
+    /// its end, as the worker must before any deadline may fire (an acknowledgement further on
+    /// may answer), then writes what the worker's catch-up writes — the same alerts and
+    /// changelog records, byte for byte, computed before the clock starts — committing every
+    /// 100 ms like the pipe, the input offsets in the first transaction. What is left between
+    /// this and the pipe is the catch-up's output itself (SPEC §4's alerts and the state), not
+    /// the worker's work.
+    static func catchUpWritesAlone(events n: Int, partitions: Int) async throws -> Double {
+        let w = Workload(count: n, conversations: 1_000_000)
+        let output = catchUpOutput(w)
+        let c = try cluster(
+            partitions: partitions, topics: ["interactions", "loopwatch-state", "sla-alerts", "interactions-dlq"])
+        defer { c.destroy() }
+        let bootstrap = c.bootstrapServers
+        try await produce(w, to: bootstrap, topic: "interactions")
+        c.settle()
+        return try await DedicatedThread.run(name: "writes-alone") { () throws -> Double in
+            let consumer = try KafkaConsumer(
+                configuration: KafkaConfiguration([
+                    "bootstrap.servers": bootstrap, "group.id": "writes-alone", "isolation.level": "read_committed",
+                    "auto.offset.reset": "earliest",
+                ]),
+                topics: ["interactions"], logger: logger)
+            // The worker's producer settings (KafkaSettings.transactionalProducer).
+            let producer = try KafkaTransactionalProducer(
+                configuration: KafkaConfiguration([
+                    "bootstrap.servers": bootstrap, "transactional.id": "writes-alone",
+                    "queue.buffering.max.kbytes": "131072", "queue.buffering.max.messages": "500000",
+                    "linger.ms": "5", "compression.type": "lz4",
+                ]),
+                logger: logger)
+            try producer.initTransactions(timeout: .seconds(30))
+            var count = 0
+            var started: ContinuousClock.Instant? = nil
+            var cpuAtStart = c.cpu()
+            var offsets: [TopicPartition: Int64] = [:]
+            while count < n {
+                let batch = try consumer.poll(maxMessages: 10_000, timeout: .milliseconds(100))
+                if !batch.isEmpty, started == nil {
+                    started = .now
+                    cpuAtStart = c.cpu()
+                }
+                for m in batch { offsets[TopicPartition(topic: m.topic, partition: m.partition)] = m.offset + 1 }
+                count += batch.count
+            }
+            let read = ContinuousClock.now
+            var commits = 0
+            var opened: ContinuousClock.Instant? = nil
+            func commit() throws {
+                if !offsets.isEmpty {
+                    try producer.sendOffsetsToTransaction(
+                        offsets: offsets.map {
+                            TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+                        },
+                        groupMetadata: try consumer.groupMetadata(), timeout: .seconds(30))
+                    offsets = [:]
+                }
+                try producer.commitTransaction(timeout: .seconds(30))
+                commits += 1
+                opened = nil
+            }
+            for r in output {
+                if opened == nil {
+                    try producer.beginTransaction()
+                    opened = .now
+                }
+                try producer.enqueue(r, maxBlock: .seconds(30))
+                if let o = opened, ContinuousClock.now - o >= .milliseconds(100) { try commit() }
+            }
+            if opened != nil { try commit() }
+            let d = seconds(ContinuousClock.now - (started ?? .now))
+            let cpu = c.cpu()
+            let bytes = output.reduce(0) { $0 + ($1.value?.count ?? 0) + ($1.key?.count ?? 0) }
+            row(
+                "— the catch-up's writes alone (same run): read the input to its end, then write the worker's records",
+                String(
+                    format:
+                        "%.2f records per event, %.0f bytes each; read %.1f s, write %.1f s (%d transactions); CPU: clients %.1f s (%.1f µs per event)",
+                    Double(output.count) / Double(n), Double(bytes) / Double(max(1, output.count)),
+                    seconds(read - (started ?? read)), seconds(ContinuousClock.now - read), commits,
+                    cpu.process - cpuAtStart.process, (cpu.process - cpuAtStart.process) * 1e6 / Double(n))
+                    + brokerCPU(from: cpuAtStart, to: cpu),
+                "")
+            consumer.close()
+            producer.shutdown()
+            return Double(n) / d
+        }
+    }
+
+    /// The records the worker's catch-up of `w` (events a month old) writes — its alerts, then
+    /// each conversation's last state (the hold writes a conversation once) — computed without
+    /// Kafka, as `release` does.
+    static func catchUpOutput(_ w: Workload) -> [KafkaProducerRecord] {
+        let lateness = TimeSpan.seconds(30)
+        var engine = SLAEngine(
+            policies: Workload.policies,
+            settings: SLAEngine.Settings(allowedLateness: lateness, lateAfter: .seconds(5), reportsOutcomes: true))
+        let encoder = AlertEncoder(groupID: "bench")
+        let decoder = EventDecoder(
+            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+        let now = Timestamp.wallClock()
+        engine.wallClock = now
+        var batch = EventBatch(capacity: 64)
+        for (i, line) in w.lines.enumerated() {
+            _ = line.withUnsafeBytes { batch.decode($0, with: decoder, now: now) }
+            guard batch.isFull || i == w.lines.count - 1 else { continue }
+            batch.warm(&engine)
+            for k in 0..<batch.count { batch.apply(k, to: &engine) }
+            batch.removeAll()
+        }
+        let headers: [(String, [UInt8]?)] = [
+            ("content-type", Array("application/cloudevents+json; charset=UTF-8".utf8))
+        ]
+        var alerts: [KafkaProducerRecord] = []
+        var states: [String: [UInt8]?] = [:]
+        engine.drainChanges { id, value in states[id] = value }
+        while true {
+            let step = engine.advance(to: now - lateness, budget: 10_000)
+            for alert in engine.drainAlerts() {
+                alerts.append(
+                    KafkaProducerRecord(
+                        topic: "sla-alerts", key: Array(alert.conversationID.utf8), value: encoder.encode(alert),
+                        headers: headers))
+            }
+            _ = engine.drainConcernOutcomes()
+            engine.drainChanges { id, value in states[id] = value }
+            if step.complete { break }
+        }
+        return alerts
+            + states.keys.sorted().map {
+                KafkaProducerRecord(topic: "loopwatch-state", key: Array($0.utf8), value: states[$0]!)
+            }
     }
 
     static func workerThroughput(events n: Int, partitions: Int, live: Bool) async throws -> Double {

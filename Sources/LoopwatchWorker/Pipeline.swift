@@ -24,12 +24,17 @@ final class Pipeline: Sendable {
     let status: WorkerStatus
     let now: @Sendable () -> Timestamp
     let onReloaded: @Sendable (SLAEngine.ReloadReport) -> Void
+    /// Called on the loop's thread when a release's commit has fired the next slice ahead and is
+    /// about to commit (``PipelineLoop/commitFiringAhead(started:)``), with the slice's record
+    /// count: the seam where fault tests make that commit fail. The daemon passes nothing.
+    let beforeCommitFiringAhead: @Sendable (_ firedAhead: Int) -> Void
     private let control = Mutex(Control())
 
     init(
         config: LoopwatchConfig, bootstrapServers: String, instanceID: String, logger: Logger, metrics: WorkerMetrics,
         status: WorkerStatus, now: @escaping @Sendable () -> Timestamp = Timestamp.wallClock,
-        onReloaded: @escaping @Sendable (SLAEngine.ReloadReport) -> Void = { _ in }
+        onReloaded: @escaping @Sendable (SLAEngine.ReloadReport) -> Void = { _ in },
+        beforeCommitFiringAhead: @escaping @Sendable (_ firedAhead: Int) -> Void = { _ in }
     ) {
         self.config = config
         self.settings = KafkaSettings(config.kafka, bootstrapServers: bootstrapServers, instanceID: instanceID)
@@ -38,6 +43,7 @@ final class Pipeline: Sendable {
         self.status = status
         self.now = now
         self.onReloaded = onReloaded
+        self.beforeCommitFiringAhead = beforeCommitFiringAhead
     }
 
     /// Asks the loop to commit, leave the group and return.

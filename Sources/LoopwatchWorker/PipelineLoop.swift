@@ -202,6 +202,7 @@ final class PipelineLoop {
     func commitFiringAhead(started: ContinuousClock.Instant) {
         let slice = fireAndDrain(now: pipeline.now(), into: &ahead)
         defer { ahead.removeAll(keepingCapacity: true) }
+        pipeline.beforeCommitFiringAhead(ahead.count)
         guard commit() else { return }
         metrics.processingLatency.record(seconds(ContinuousClock.now - started))
         if !ahead.isEmpty || !offsets.isEmpty, produce(ahead) {

@@ -47,7 +47,7 @@ import Testing
     /// transaction (``PipelineLoop/commitFiringAhead(started:)``): each breach comes out once.
     /// (A transaction that fails there drops the slice with the rest of the state; the mock
     /// cannot show that strictly — its restore reads the aborted transaction's changelog records —
-    /// so `NoidaWorkerCatchUpTests` fences a release on the isolating broker.)
+    /// so `NoidaWorkerCatchUpTests` fences that commit on the isolating broker.)
     @Test func aBacklogLargerThanACycleIsReleasedOverSeveralTransactionsEachBreachOnce() async throws {
         // Events within 1.2 s, less than the 2 s target: none falls due on the events' clock
         // while they are read, all 24,000 on the wall clock once the partitions are caught up.

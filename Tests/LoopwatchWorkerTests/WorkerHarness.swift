@@ -104,15 +104,17 @@ final class WorkerHarness: Sendable {
         }
     }
 
-    /// Starts a worker on its own thread, on the wall clock unless `now` says otherwise.
+    /// Starts a worker on its own thread, on the wall clock unless `now` says otherwise;
+    /// `beforeCommitFiringAhead` is ``Pipeline``'s fault seam.
     func startWorker(
         instance: String = "w1", logger: Logger = WorkerHarness.logger,
-        now: @escaping @Sendable () -> Timestamp = Timestamp.wallClock
+        now: @escaping @Sendable () -> Timestamp = Timestamp.wallClock,
+        beforeCommitFiringAhead: @escaping @Sendable (_ firedAhead: Int) -> Void = { _ in }
     ) -> RunningWorker {
         let status = WorkerStatus()
         let pipeline = Pipeline(
             config: config, bootstrapServers: bootstrapServers, instanceID: instance, logger: logger,
-            metrics: WorkerMetrics(), status: status, now: now)
+            metrics: WorkerMetrics(), status: status, now: now, beforeCommitFiringAhead: beforeCommitFiringAhead)
         let worker = RunningWorker(pipeline: pipeline)
         DedicatedThread.start(name: "test-pipeline-\(instance)") {
             let result: Result<Void, any Error>

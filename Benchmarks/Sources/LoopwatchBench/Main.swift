@@ -462,6 +462,20 @@ struct LoopwatchBench {
         }
     }
 
+    /// Sends `offsets` (if any) to the open transaction with `consumer`'s group, then commits it.
+    static func commitTransaction(
+        _ producer: KafkaTransactionalProducer, offsets: [TopicPartition: Int64], of consumer: KafkaConsumer
+    ) throws {
+        if !offsets.isEmpty {
+            try producer.sendOffsetsToTransaction(
+                offsets: offsets.map {
+                    TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
+                },
+                groupMetadata: try consumer.groupMetadata(), timeout: .seconds(30))
+        }
+        try producer.commitTransaction(timeout: .seconds(30))
+    }
+
     static func zeroWorkPipe(events n: Int, partitions: Int) async throws -> Double {
         let c = try cluster(partitions: partitions, topics: ["in", "out"])
         defer { c.destroy() }
@@ -507,12 +521,7 @@ struct LoopwatchBench {
                 }
                 count += batch.count
                 if open, ContinuousClock.now - lastCommit >= .milliseconds(100) || count >= n {
-                    try producer.sendOffsetsToTransaction(
-                        offsets: offsets.map {
-                            TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
-                        },
-                        groupMetadata: try consumer.groupMetadata(), timeout: .seconds(30))
-                    try producer.commitTransaction(timeout: .seconds(30))
+                    try commitTransaction(producer, offsets: offsets, of: consumer)
                     commits += 1
                     open = false
                     lastCommit = .now
@@ -584,15 +593,8 @@ struct LoopwatchBench {
             var commits = 0
             var opened: ContinuousClock.Instant? = nil
             func commit() throws {
-                if !offsets.isEmpty {
-                    try producer.sendOffsetsToTransaction(
-                        offsets: offsets.map {
-                            TopicPartitionOffset(topic: $0.key.topic, partition: $0.key.partition, offset: $0.value)
-                        },
-                        groupMetadata: try consumer.groupMetadata(), timeout: .seconds(30))
-                    offsets = [:]
-                }
-                try producer.commitTransaction(timeout: .seconds(30))
+                try commitTransaction(producer, offsets: offsets, of: consumer)
+                offsets = [:]
                 commits += 1
                 opened = nil
             }

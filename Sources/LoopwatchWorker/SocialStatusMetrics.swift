@@ -37,9 +37,16 @@ final class SocialStatusMetrics: Sendable {
         var metric: String
     }
 
+    /// The counter of one (channel, policy, metric, outcome) and the histogram of its
+    /// (channel, policy, metric): found with one hash and one lock per ended concern.
+    private struct Instruments {
+        var counter: Counter
+        var responses: ValueHistogram
+    }
+
     private let registry: PrometheusCollectorRegistry
-    private let concerns = Mutex<[Ended: Counter]>([:])
-    private let responses = Mutex<[Series: ValueHistogram]>([:])
+    private let instruments = Mutex<[Ended: Instruments]>([:])
+    private let histograms = Mutex<[Series: ValueHistogram]>([:])
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -69,29 +76,38 @@ final class SocialStatusMetrics: Sendable {
         for e in ended {
             var key = e
             key.responseSeconds = nil
-            let counter = concerns.withLock { counters in
-                if let c = counters[key] { return c }
-                let c = registry.makeCounter(
+            let found = instruments.withLock { $0[key] } ?? make(key)
+            guard counting else { continue }
+            found.counter.increment()
+            if let seconds = e.responseSeconds { found.responses.record(seconds) }
+        }
+    }
+
+    /// Makes (or finds, if another thread just did) the instruments of `key`, whose
+    /// `responseSeconds` is nil.
+    private func make(_ key: Ended) -> Instruments {
+        let series = Series(channel: key.channel, policy: key.policy, metric: key.metric)
+        let responses = histograms.withLock { histograms in
+            if let h = histograms[series] { return h }
+            let h = registry.makeValueHistogram(
+                descriptor: Self.responseName,
+                labels: [("channel", key.channel), ("policy", key.policy), ("metric", key.metric)],
+                buckets: Self.buckets)
+            histograms[series] = h
+            return h
+        }
+        return instruments.withLock { all in
+            if let i = all[key] { return i }
+            let i = Instruments(
+                counter: registry.makeCounter(
                     descriptor: Self.concernsName,
                     labels: [
-                        ("channel", e.channel), ("policy", e.policy), ("metric", e.metric), ("outcome", e.outcome),
-                    ])
-                counters[key] = c
-                return c
-            }
-            let series = Series(channel: e.channel, policy: e.policy, metric: e.metric)
-            let histogram = responses.withLock { histograms in
-                if let h = histograms[series] { return h }
-                let h = registry.makeValueHistogram(
-                    descriptor: Self.responseName,
-                    labels: [("channel", e.channel), ("policy", e.policy), ("metric", e.metric)],
-                    buckets: Self.buckets)
-                histograms[series] = h
-                return h
-            }
-            guard counting else { continue }
-            counter.increment()
-            if let seconds = e.responseSeconds { histogram.record(seconds) }
+                        ("channel", key.channel), ("policy", key.policy), ("metric", key.metric),
+                        ("outcome", key.outcome),
+                    ]),
+                responses: responses)
+            all[key] = i
+            return i
         }
     }
 }

@@ -88,8 +88,48 @@ public struct DeadlineScheduler: Sendable {
     /// Removes and returns the key with the earliest deadline if that deadline is `<= limit`.
     @inlinable public mutating func popDue(atOrBefore limit: Int64) -> (key: Int32, due: Int64)? {
         guard let first = nodes.first, first.due <= limit else { return nil }
-        cancel(first.key)
+        positions[Int(first.key)] = -1
+        let last = nodes.removeLast()
+        if !nodes.isEmpty { refillRoot(with: last) }
         return (first.key, first.due)
+    }
+
+    /// Fills the hole at the root with `node` the bottom-up way: the hole goes down along the
+    /// earliest children to a leaf, then `node` goes up from there. The last node of a heap
+    /// nearly always belongs near the leaves, so this spares comparing it at every level on the
+    /// way down (three comparisons a level instead of four).
+    @inlinable mutating func refillRoot(with node: Node) {
+        nodes.withUnsafeMutableBufferPointer { heap in
+            positions.withUnsafeMutableBufferPointer { pos in
+                let n = heap.count
+                var i = 0
+                while true {
+                    let first = 4 &* i &+ 1
+                    guard first < n else { break }
+                    var best = first
+                    var c = first &+ 1
+                    let end = min(first &+ 4, n)
+                    while c < end {
+                        if heap[c].precedes(heap[best]) { best = c }
+                        c &+= 1
+                    }
+                    let b = heap[best]
+                    heap[i] = b
+                    pos[Int(b.key)] = Int32(i)
+                    i = best
+                }
+                while i > 0 {
+                    let parent = (i - 1) >> 2
+                    let p = heap[parent]
+                    guard node.precedes(p) else { break }
+                    heap[i] = p
+                    pos[Int(p.key)] = Int32(i)
+                    i = parent
+                }
+                heap[i] = node
+                pos[Int(node.key)] = Int32(i)
+            }
+        }
     }
 
     /// Moves `node` from the hole at `start` towards the root until its parent precedes it.

@@ -228,7 +228,7 @@ struct LoopwatchBench {
         var fired = 0
         let fire = timed(remaining) { while s.popDue(atOrBefore: .max) != nil { fired += 1 } }
         row(
-            "DeadlineScheduler with \(n / 1_000_000)M pending (indexed binary heap)",
+            "DeadlineScheduler with \(n / 1_000_000)M pending (indexed 4-ary heap)",
             String(
                 format: "arm %.0f ns, re-arm %.0f ns, cancel %.0f ns, fire %.0f ns per deadline (%d fired)", arm, rearm,
                 cancel, fire, fired),

@@ -99,37 +99,34 @@ public struct DeadlineScheduler: Sendable {
     /// nearly always belongs near the leaves, so this spares comparing it at every level on the
     /// way down (three comparisons a level instead of four).
     @inlinable mutating func refillRoot(with node: Node) {
+        var hole = 0
         nodes.withUnsafeMutableBufferPointer { heap in
             positions.withUnsafeMutableBufferPointer { pos in
-                let n = heap.count
-                var i = 0
-                while true {
-                    let first = 4 &* i &+ 1
-                    guard first < n else { break }
-                    var best = first
-                    var c = first &+ 1
-                    let end = min(first &+ 4, n)
-                    while c < end {
-                        if heap[c].precedes(heap[best]) { best = c }
-                        c &+= 1
-                    }
+                while let best = Self.earliestChild(of: hole, in: heap) {
                     let b = heap[best]
-                    heap[i] = b
-                    pos[Int(b.key)] = Int32(i)
-                    i = best
+                    heap[hole] = b
+                    pos[Int(b.key)] = Int32(hole)
+                    hole = best
                 }
-                while i > 0 {
-                    let parent = (i - 1) >> 2
-                    let p = heap[parent]
-                    guard node.precedes(p) else { break }
-                    heap[i] = p
-                    pos[Int(p.key)] = Int32(i)
-                    i = parent
-                }
-                heap[i] = node
-                pos[Int(node.key)] = Int32(i)
             }
         }
+        siftUp(hole, node)
+    }
+
+    /// The earliest of the (up to four) children of `i`, if it has any.
+    @inlinable @inline(__always) static func earliestChild(
+        of i: Int, in heap: UnsafeMutableBufferPointer<Node>
+    ) -> Int? {
+        let first = 4 &* i &+ 1
+        guard first < heap.count else { return nil }
+        var best = first
+        var c = first &+ 1
+        let end = min(first &+ 4, heap.count)
+        while c < end {
+            if heap[c].precedes(heap[best]) { best = c }
+            c &+= 1
+        }
+        return best
     }
 
     /// Moves `node` from the hole at `start` towards the root until its parent precedes it.
@@ -156,17 +153,7 @@ public struct DeadlineScheduler: Sendable {
         var i = start
         nodes.withUnsafeMutableBufferPointer { heap in
             positions.withUnsafeMutableBufferPointer { pos in
-                let n = heap.count
-                while true {
-                    let first = 4 &* i &+ 1
-                    guard first < n else { break }
-                    var best = first
-                    var c = first &+ 1
-                    let end = min(first &+ 4, n)
-                    while c < end {
-                        if heap[c].precedes(heap[best]) { best = c }
-                        c &+= 1
-                    }
+                while let best = Self.earliestChild(of: i, in: heap) {
                     let b = heap[best]
                     guard b.precedes(node) else { break }
                     heap[i] = b

@@ -31,12 +31,6 @@ final class SocialStatusMetrics: Sendable {
             "Time from a concern's oldest unanswered customer message to the acknowledgement that answered it.")
     }
 
-    private struct Series: Hashable {
-        var channel: String
-        var policy: String
-        var metric: String
-    }
-
     /// The counter of one (channel, policy, metric, outcome) and the histogram of its
     /// (channel, policy, metric): found with one hash and one lock per ended concern.
     private struct Instruments {
@@ -46,7 +40,6 @@ final class SocialStatusMetrics: Sendable {
 
     private let registry: PrometheusCollectorRegistry
     private let instruments = Mutex<[Ended: Instruments]>([:])
-    private let histograms = Mutex<[Series: ValueHistogram]>([:])
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -83,31 +76,21 @@ final class SocialStatusMetrics: Sendable {
         }
     }
 
-    /// Makes (or finds, if another thread just did) the instruments of `key`, whose
-    /// `responseSeconds` is nil.
+    /// Makes the instruments of `key` (whose `responseSeconds` is nil) on its first concern. The
+    /// registry hands back a metric it already has for the same name and labels, so the outcomes
+    /// of one (channel, policy, metric) share its histogram.
     private func make(_ key: Ended) -> Instruments {
-        let series = Series(channel: key.channel, policy: key.policy, metric: key.metric)
-        let responses = histograms.withLock { histograms in
-            if let h = histograms[series] { return h }
-            let h = registry.makeValueHistogram(
+        let made = Instruments(
+            counter: registry.makeCounter(
+                descriptor: Self.concernsName,
+                labels: [
+                    ("channel", key.channel), ("policy", key.policy), ("metric", key.metric), ("outcome", key.outcome),
+                ]),
+            responses: registry.makeValueHistogram(
                 descriptor: Self.responseName,
                 labels: [("channel", key.channel), ("policy", key.policy), ("metric", key.metric)],
-                buckets: Self.buckets)
-            histograms[series] = h
-            return h
-        }
-        return instruments.withLock { all in
-            if let i = all[key] { return i }
-            let i = Instruments(
-                counter: registry.makeCounter(
-                    descriptor: Self.concernsName,
-                    labels: [
-                        ("channel", key.channel), ("policy", key.policy), ("metric", key.metric),
-                        ("outcome", key.outcome),
-                    ]),
-                responses: responses)
-            all[key] = i
-            return i
-        }
+                buckets: Self.buckets))
+        instruments.withLock { $0[key] = made }
+        return made
     }
 }

@@ -121,31 +121,12 @@ struct LoopwatchBench {
     static func release(runs: Int) {
         let n = Int(ProcessInfo.processInfo.environment["BENCH_RELEASE_EVENTS"] ?? "") ?? 200_000
         let w = Workload(count: n, conversations: 1_000_000)
-        let lateness = TimeSpan.seconds(30)
-        let settings = SLAEngine.Settings(
-            allowedLateness: lateness, lateAfter: .seconds(5), reportsOutcomes: true)
         let encoder = AlertEncoder(groupID: "bench")
-        let decoder = EventDecoder(
-            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
         var times: [Double] = []
         var released = (conversations: 0, evaluated: 0, alerts: 0, changes: 0)
         for _ in 0..<runs {
-            var engine = SLAEngine(policies: Workload.policies, settings: settings)
-            var batch = EventBatch(capacity: 64)
-            var maxSeen = Timestamp.distantPast
             let now = Timestamp.wallClock()
-            engine.wallClock = now
-            for (i, line) in w.lines.enumerated() {
-                _ = line.withUnsafeBytes { batch.decode($0, with: decoder, now: now) }
-                guard batch.isFull || i == w.lines.count - 1 else { continue }
-                batch.warm(&engine)
-                for k in 0..<batch.count {
-                    maxSeen = max(maxSeen, batch.occurredAt(k))
-                    batch.apply(k, to: &engine)
-                }
-                batch.removeAll()
-                _ = engine.advance(to: maxSeen - lateness, budget: .max)
-            }
+            var engine = engineAfterBacklog(w, now: now)
             _ = engine.drainAlerts()
             _ = engine.drainConcernOutcomes()
             engine.drainChanges { _, _ in }
@@ -157,7 +138,7 @@ struct LoopwatchBench {
             var changes = 0
             let t = ContinuousClock.now
             while true {
-                let step = engine.advance(to: now - lateness, budget: 10_000)
+                let step = engine.advance(to: now - backlogLateness, budget: 10_000)
                 evaluated += step.evaluated
                 for alert in engine.drainAlerts() {
                     sink.append((Array(alert.conversationID.utf8), encoder.encode(alert)))
@@ -184,6 +165,36 @@ struct LoopwatchBench {
                 times[times.count / 2], times[0], times[times.count - 1], runs, released.conversations,
                 released.evaluated, released.alerts, released.changes),
             "")
+    }
+
+    /// The worker's `allowed_lateness` in the catch-up benchmarks (its default).
+    static let backlogLateness = TimeSpan.seconds(30)
+
+    /// The engine of a catch-up whose input is `w` (events a month old), the clock at `now`:
+    /// every event applied in batches, deadlines run no further than the events read (less the
+    /// lateness), as a lagging partition's are. What that produced is left undrained.
+    static func engineAfterBacklog(_ w: Workload, now: Timestamp) -> SLAEngine {
+        var engine = SLAEngine(
+            policies: Workload.policies,
+            settings: SLAEngine.Settings(
+                allowedLateness: backlogLateness, lateAfter: .seconds(5), reportsOutcomes: true))
+        engine.wallClock = now
+        let decoder = EventDecoder(
+            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
+        var batch = EventBatch(capacity: 64)
+        var maxSeen = Timestamp.distantPast
+        for (i, line) in w.lines.enumerated() {
+            _ = line.withUnsafeBytes { batch.decode($0, with: decoder, now: now) }
+            guard batch.isFull || i == w.lines.count - 1 else { continue }
+            batch.warm(&engine)
+            for k in 0..<batch.count {
+                maxSeen = max(maxSeen, batch.occurredAt(k))
+                batch.apply(k, to: &engine)
+            }
+            batch.removeAll()
+            _ = engine.advance(to: maxSeen - backlogLateness, budget: .max)
+        }
+        return engine
     }
 
     /// The decoder alone on the engine workload, with the engine's projection.
@@ -630,23 +641,9 @@ struct LoopwatchBench {
     /// each conversation's last state (the hold writes a conversation once) — computed without
     /// Kafka, as `release` does.
     static func catchUpOutput(_ w: Workload) -> [KafkaProducerRecord] {
-        let lateness = TimeSpan.seconds(30)
-        var engine = SLAEngine(
-            policies: Workload.policies,
-            settings: SLAEngine.Settings(allowedLateness: lateness, lateAfter: .seconds(5), reportsOutcomes: true))
-        let encoder = AlertEncoder(groupID: "bench")
-        let decoder = EventDecoder(
-            maxEventBytes: 65536, maxFutureSkew: nil, projection: EventProjection(for: Workload.policies))
         let now = Timestamp.wallClock()
-        engine.wallClock = now
-        var batch = EventBatch(capacity: 64)
-        for (i, line) in w.lines.enumerated() {
-            _ = line.withUnsafeBytes { batch.decode($0, with: decoder, now: now) }
-            guard batch.isFull || i == w.lines.count - 1 else { continue }
-            batch.warm(&engine)
-            for k in 0..<batch.count { batch.apply(k, to: &engine) }
-            batch.removeAll()
-        }
+        var engine = engineAfterBacklog(w, now: now)
+        let encoder = AlertEncoder(groupID: "bench")
         let headers: [(String, [UInt8]?)] = [
             ("content-type", Array("application/cloudevents+json; charset=UTF-8".utf8))
         ]
@@ -654,7 +651,7 @@ struct LoopwatchBench {
         var states: [String: [UInt8]?] = [:]
         engine.drainChanges { id, value in states[id] = value }
         while true {
-            let step = engine.advance(to: now - lateness, budget: 10_000)
+            let step = engine.advance(to: now - backlogLateness, budget: 10_000)
             for alert in engine.drainAlerts() {
                 alerts.append(
                     KafkaProducerRecord(
